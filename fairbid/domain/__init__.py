@@ -1,0 +1,3 @@
+"""Pure rules and calculations: no I/O, no clock, no database; deterministic."""
+
+__all__: list[str] = []
