@@ -10,7 +10,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 
-__all__ = ["SM3_SIZE", "canonical_json", "sm3", "sm3_hex", "sm3_stream"]
+__all__ = ["SM3_SIZE", "canonical_json", "sm3", "sm3_hasher", "sm3_hex", "sm3_stream"]
 
 SM3_SIZE = 32
 
@@ -20,6 +20,11 @@ def sm3(data: bytes) -> bytes:
     h = hashes.Hash(hashes.SM3())
     h.update(data)
     return h.finalize()
+
+
+def sm3_hasher() -> hashes.Hash:
+    """An incremental SM3 hasher: ``update(chunk)`` repeatedly, then ``finalize()``."""
+    return hashes.Hash(hashes.SM3())
 
 
 def sm3_hex(data: bytes) -> str:
