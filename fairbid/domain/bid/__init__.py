@@ -1,0 +1,21 @@
+"""Bids (投标文件): sealed before the deadline, opened online at it."""
+
+from fairbid.domain.bid.model import (
+    Bid,
+    BidStatus,
+    OpenedBidData,
+    accept_submission,
+    record_decryption,
+    reject_undecrypted,
+    withdraw,
+)
+
+__all__ = [
+    "Bid",
+    "BidStatus",
+    "OpenedBidData",
+    "accept_submission",
+    "record_decryption",
+    "reject_undecrypted",
+    "withdraw",
+]

@@ -1,0 +1,129 @@
+"""Hash-chained ledger entries (电子招标投标办法 第四十九条, T29: every step logged, no tampering).
+
+Each entry's hash is SM3 over the canonical JSON of its content, which includes the previous entry's hash;
+editing, inserting or deleting an entry in the middle breaks every later link. ``subject_digest`` is the SM3
+of the tracked state of the row the entry is about (a bid, a score, an opening record) right after the
+change, so a row edited behind the platform's back no longer matches its latest entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from fairbid.crypto.digest import canonical_json, sm3_hex
+
+__all__ = [
+    "GENESIS_HASH",
+    "ChainBreak",
+    "EntryContent",
+    "LedgerAction",
+    "entry_hash",
+    "payload_digest",
+    "subject_digest",
+    "verify_chain",
+]
+
+GENESIS_HASH = "0" * 64
+
+
+class LedgerAction(StrEnum):
+    """Ledger tags, ``subject:action``."""
+
+    ORGANISATION_REGISTERED = "organisation:registered"
+    USER_CREATED = "user:created"
+    USER_SIGNED_IN = "user:signed_in"
+    PROJECT_CREATED = "project:created"
+    SECTION_CREATED = "section:created"
+    SECTION_CHECKED = "section:checked"
+    SECTION_REVISED = "section:revised"
+    SECTION_PUBLISHED = "section:published"
+    SECTION_BIDDING_STARTED = "section:bidding_started"
+    SECTION_OPENED = "section:opened"
+    SECTION_FAILED = "section:failed"
+    SECTION_DECRYPTION_CLOSED = "section:decryption_closed"
+    SECTION_PUBLICISED = "section:publicised"
+    SECTION_AWARDED = "section:awarded"
+    SECTION_CONTRACTED = "section:contracted"
+    SECTION_CANCELLED = "section:cancelled"
+    DOCUMENT_VERSION_ADDED = "document:version_added"
+    BID_SUBMITTED = "bid:submitted"
+    BID_REPLACED = "bid:replaced"
+    BID_WITHDRAWN = "bid:withdrawn"
+    BID_DECRYPTED = "bid:decrypted"
+    BID_REJECTED = "bid:rejected"
+    BEACON_REVEALED = "beacon:revealed"
+    DRAW_MADE = "draw:made"
+    OPENING_RECORD_PUBLISHED = "opening_record:published"
+    SCORE_RECORDED = "score:recorded"
+    EVALUATION_COMPLETED = "evaluation:completed"
+    OBJECTION_RAISED = "objection:raised"
+    OBJECTION_ANSWERED = "objection:answered"
+
+
+@dataclass(frozen=True, slots=True)
+class EntryContent:
+    """Everything an entry's hash covers."""
+
+    seq: int
+    recorded_at: datetime
+    actor_kind: str  # person | machine
+    actor_role: str
+    actor_id: str  # user id, or the machine's job name
+    organisation_id: str | None
+    action: str
+    subject_type: str
+    subject_id: str
+    payload_digest: str
+    subject_digest: str | None
+    prev_hash: str
+
+
+def payload_digest(payload: Mapping[str, Any]) -> str:
+    """SM3 of the canonical JSON of an entry's payload."""
+    return sm3_hex(canonical_json(dict(payload)))
+
+
+def subject_digest(snapshot: Mapping[str, Any]) -> str:
+    """SM3 of the tracked state of a subject row (see ``services.trace`` for what each subject tracks)."""
+    return sm3_hex(canonical_json(dict(snapshot)))
+
+
+def entry_hash(content: EntryContent) -> str:
+    """SM3 over the canonical JSON of the entry content (``recorded_at`` to the microsecond, UTC)."""
+    fields = asdict(content)
+    fields["recorded_at"] = content.recorded_at.isoformat(timespec="microseconds")
+    return sm3_hex(canonical_json(fields))
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    """The first entry that no longer matches, and why."""
+
+    seq: int
+    reason: str
+
+
+def verify_chain(
+    entries: Iterable[tuple[EntryContent, str, Mapping[str, Any] | None]],
+) -> tuple[int, ChainBreak | None]:
+    """Walk ``(content, stored_hash, payload)`` in ``seq`` order; return (entries checked, first break)."""
+    prev = GENESIS_HASH
+    expected_seq = 0
+    count = 0
+    for content, stored_hash, payload in entries:
+        count += 1
+        if content.seq != expected_seq:
+            return count, ChainBreak(content.seq, f"sequence jumps from {expected_seq - 1} to {content.seq}")
+        if content.prev_hash != prev:
+            return count, ChainBreak(content.seq, "its link to the previous entry is broken")
+        if payload is not None and payload_digest(payload) != content.payload_digest:
+            return count, ChainBreak(content.seq, "its stored payload does not match the payload digest")
+        if entry_hash(content) != stored_hash:
+            return count, ChainBreak(content.seq, "its content does not match its hash")
+        prev = stored_hash
+        expected_seq += 1
+    return count, None

@@ -1,0 +1,3 @@
+"""Use cases: one public function each. They load state, call the domain, write store + ledger, check roles."""
+
+__all__: list[str] = []

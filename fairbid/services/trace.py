@@ -1,0 +1,89 @@
+"""Writing the trace: ledger entries appended in the same unit of work as the change they record.
+
+This module is shared plumbing for the use cases, not a use case itself. The ``*_snapshot`` functions fix
+what the ledger tracks of each subject; ``verify_ledger`` recomputes them from the rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fairbid.domain.actor import Actor
+from fairbid.domain.bid import Bid
+from fairbid.domain.section import Section
+from fairbid.ledger.chain import GENESIS_HASH, EntryContent, LedgerAction, entry_hash, payload_digest, subject_digest
+from fairbid.store.uow import SqlUnitOfWork
+
+__all__ = ["bid_snapshot", "candidate_snapshot", "record", "section_snapshot"]
+
+
+def section_snapshot(s: Section) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "code": s.code,
+        "status": s.status.value,
+        "estimated_price": str(s.estimated_price),
+        "ceiling_price": str(s.ceiling_price),
+        "sale_start": s.schedule.sale_start.isoformat(),
+        "sale_end": s.schedule.sale_end.isoformat(),
+        "bid_deadline": s.schedule.bid_deadline.isoformat(),
+        "decryption_minutes": s.schedule.decryption_minutes,
+        "publicity_days": s.schedule.publicity_days,
+        "seed_commitment": s.seed_commitment,
+        "beacon": s.beacon,
+        "document_digest": s.document_digest,
+    }
+
+
+def bid_snapshot(b: Bid) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "section_id": b.section_id,
+        "bidder_id": b.bidder_id,
+        "envelope_digest": b.envelope_digest,
+        "envelope_size": b.envelope_size,
+        "status": b.status.value,
+        "revision": b.revision,
+        "price": None if b.data is None else str(b.data.price),
+        "duration_days": None if b.data is None else b.data.duration_days,
+        "quality": None if b.data is None else b.data.quality,
+        "project_manager_id": None if b.data is None else b.data.project_manager_id,
+        "reject_reason": b.reject_reason,
+    }
+
+
+def candidate_snapshot(rank: int, bid_id: str, bidder_id: str, price: str, awarded: bool) -> dict[str, Any]:
+    return {"rank": rank, "bid_id": bid_id, "bidder_id": bidder_id, "price": price, "awarded": awarded}
+
+
+def record(
+    uow: SqlUnitOfWork,
+    *,
+    actor: Actor,
+    action: LedgerAction,
+    subject_type: str,
+    subject_id: str,
+    payload: dict[str, Any],
+    now: datetime,
+    snapshot: dict[str, Any] | None = None,
+    embargo_section_id: str | None = None,
+) -> int:
+    """Append one entry; returns its sequence number. Commits with the unit of work, or not at all."""
+    last_seq, last_hash = uow.ledger.lock_head()
+    content = EntryContent(
+        seq=last_seq + 1,
+        recorded_at=now,
+        actor_kind=actor.kind.value,
+        actor_role=actor.role.value,
+        actor_id=actor.user_id or actor.job or "platform",
+        organisation_id=actor.organisation_id,
+        action=action.value,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        payload_digest=payload_digest(payload),
+        subject_digest=None if snapshot is None else subject_digest(snapshot),
+        prev_hash=last_hash or GENESIS_HASH,
+    )
+    uow.ledger.add(content, entry_hash=entry_hash(content), payload=payload, embargo_section_id=embargo_section_id)
+    return content.seq

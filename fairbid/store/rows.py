@@ -1,0 +1,229 @@
+"""SQLAlchemy 2 row models. Repositories translate them to domain objects and back, explicitly."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from fairbid.store.types import Money, UTCDateTime
+
+__all__ = [
+    "BidRow",
+    "CandidateRow",
+    "DocumentRow",
+    "ExpertRow",
+    "LedgerEntryRow",
+    "OpeningRecordRow",
+    "OrganisationRow",
+    "ProjectRow",
+    "Row",
+    "ScoreRow",
+    "SectionRow",
+    "TokenRow",
+    "UserRow",
+]
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Row(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), Decimal: Money(), dict[str, Any]: JSON()}
+
+
+class OrganisationRow(Row):
+    """An organisation (单位), identified by its unified social credit code."""
+
+    __tablename__ = "organisations"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    region: Mapped[str | None] = mapped_column(String(12))
+    created_at: Mapped[datetime]
+
+
+class UserRow(Row):
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class TokenRow(Row):
+    """A bearer token, stored only as its SM3 digest; revocable."""
+
+    __tablename__ = "tokens"
+    token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class ProjectRow(Row):
+    __tablename__ = "projects"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    tenderee_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    agency_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    created_at: Mapped[datetime]
+
+
+class SectionRow(Row):
+    """A tender section (标段) with its schedule; ``version`` guards against lost updates."""
+
+    __tablename__ = "sections"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(12))
+    estimated_price: Mapped[Decimal]
+    ceiling_price: Mapped[Decimal]
+    sale_start: Mapped[datetime]
+    sale_end: Mapped[datetime]
+    bid_deadline: Mapped[datetime]
+    decryption_minutes: Mapped[int] = mapped_column(Integer)
+    publicity_days: Mapped[int] = mapped_column(Integer)
+    tenderee_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    agency_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    state_funded: Mapped[bool] = mapped_column(Boolean)
+    k_values: Mapped[list[str]] = mapped_column(JSON)
+    seed: Mapped[str | None] = mapped_column(String(64))  # secret until the opening
+    seed_commitment: Mapped[str | None] = mapped_column(String(64))
+    beacon: Mapped[str | None] = mapped_column(String(64))
+    document_digest: Mapped[str | None] = mapped_column(String(64))
+    publicity_ends: Mapped[datetime | None]
+    open_objections: Mapped[int] = mapped_column(Integer, default=0)
+    outcome_reason: Mapped[str | None] = mapped_column(Text)
+    next_check: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime]
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DocumentRow(Row):
+    """A version of a section's tender document (or an amendment); the file is in the blob store."""
+
+    __tablename__ = "documents"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    section_id: Mapped[str] = mapped_column(ForeignKey("sections.id"), index=True)
+    version_no: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    media_type: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str] = mapped_column(String(200))
+    digest: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    __table_args__ = (UniqueConstraint("section_id", "version_no", "filename"),)
+
+
+class BidRow(Row):
+    """One bidder's bid in one section; the sealed envelope is in the blob store under its digest."""
+
+    __tablename__ = "bids"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    section_id: Mapped[str] = mapped_column(ForeignKey("sections.id"))
+    bidder_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    envelope_digest: Mapped[str] = mapped_column(String(64))
+    envelope_size: Mapped[int] = mapped_column(Integer)
+    submitted_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12))
+    revision: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    price: Mapped[Decimal | None]
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    decrypted_at: Mapped[datetime | None]
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (UniqueConstraint("section_id", "bidder_id"), Index("ix_bids_section", "section_id"))
+    __mapper_args__ = {"version_id_col": version}
+
+
+class OpeningRecordRow(Row):
+    """The published opening record (开标记录) of a section."""
+
+    __tablename__ = "opening_records"
+    section_id: Mapped[str] = mapped_column(ForeignKey("sections.id"), primary_key=True)
+    published_at: Mapped[datetime]
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    digest: Mapped[str] = mapped_column(String(64))
+
+
+class ExpertRow(Row):
+    """An evaluation expert (评标专家) in the pool."""
+
+    __tablename__ = "experts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    region: Mapped[str] = mapped_column(String(12))
+    employer_credit_code: Mapped[str | None] = mapped_column(String(18))
+    specialties: Mapped[list[str]] = mapped_column(JSON)
+    title: Mapped[str] = mapped_column(String(40))
+    years: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12))
+
+
+class ScoreRow(Row):
+    """One score: by the machine (``expert_id`` empty) or by an expert, for one item of one bid."""
+
+    __tablename__ = "scores"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    section_id: Mapped[str] = mapped_column(ForeignKey("sections.id"), index=True)
+    bid_id: Mapped[str] = mapped_column(ForeignKey("bids.id"))
+    expert_id: Mapped[str | None] = mapped_column(ForeignKey("experts.id"))
+    item: Mapped[str] = mapped_column(String(80))
+    score: Mapped[Decimal]
+    recorded_at: Mapped[datetime]
+
+
+class CandidateRow(Row):
+    """A ranked winning candidate (中标候选人) and, once awarded, the award."""
+
+    __tablename__ = "candidates"
+    section_id: Mapped[str] = mapped_column(ForeignKey("sections.id"), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bid_id: Mapped[str] = mapped_column(ForeignKey("bids.id"))
+    bidder_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    price: Mapped[Decimal]
+    awarded_at: Mapped[datetime | None]
+
+
+class LedgerEntryRow(Row):
+    """An append-only, hash-chained ledger entry (电子招标投标办法 第四十九条)."""
+
+    __tablename__ = "ledger_entries"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    recorded_at: Mapped[datetime]
+    actor_kind: Mapped[str] = mapped_column(String(8))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[str] = mapped_column(String(80))
+    organisation_id: Mapped[str | None] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(40))
+    subject_type: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    payload_digest: Mapped[str] = mapped_column(String(64))
+    subject_digest: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Entries about bids stay hidden from readers until this section's opening (法 第二十二条).
+    embargo_section_id: Mapped[str | None] = mapped_column(String(36))
+    __table_args__ = (Index("ix_ledger_subject", "subject_type", "subject_id"),)
