@@ -1,0 +1,74 @@
+"""Ledger exports: the JSON document the standalone verifier checks (format in docs/ledger.md).
+
+The entries are written as the exact objects their ``entry_hash`` covers (``entry_json``), so the verifier
+recomputes each hash from what it reads; the Merkle leaf of entry ``seq`` is its 32-byte ``entry_hash``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from fairbid.ledger.chain import EntryContent
+from fairbid.ledger.head import SignedTreeHead
+from fairbid.ledger.merkle import MerkleTree
+
+__all__ = ["EXPORT_FORMAT", "build_export", "entry_json", "entry_leaf"]
+
+EXPORT_FORMAT = "fairbid-ledger-export/1"
+
+
+def entry_leaf(entry_hash: str) -> bytes:
+    """The Merkle leaf data of an entry: its entry hash as 32 bytes."""
+    return bytes.fromhex(entry_hash)
+
+
+def entry_json(
+    content: EntryContent, entry_hash: str, *, payload: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """An entry as exported: the hashed fields exactly as ``chain.entry_hash`` sees them, plus its hash.
+
+    ``payload``, when given, is included unhashed; the verifier checks it against ``payload_digest``.
+    """
+    fields = asdict(content)
+    fields["recorded_at"] = content.recorded_at.isoformat(timespec="microseconds")
+    fields["entry_hash"] = entry_hash
+    if payload is not None:
+        fields["payload"] = dict(payload)
+    return fields
+
+
+def build_export(
+    entries: Iterable[Mapping[str, Any]],
+    *,
+    tree: MerkleTree,
+    heads: Sequence[SignedTreeHead],
+    inclusion: Iterable[int] = (),
+) -> dict[str, Any]:
+    """The export document: entries (from ``entry_json``), heads, and their proofs.
+
+    Adds a consistency proof between each pair of successive heads, and an inclusion proof against the
+    latest head for each ``seq`` in ``inclusion`` (the entries a reader cares about, e.g. one bidder's).
+    """
+    ordered = sorted(heads, key=lambda h: (h.tree_size, h.timestamp_ms))
+    sizes = sorted({h.tree_size for h in ordered})
+    consistency = [
+        {"first": first, "second": second, "path": [h.hex() for h in tree.consistency_proof(first, second)]}
+        for first, second in itertools.pairwise(sizes)
+    ]
+    latest = sizes[-1] if sizes else 0
+    proofs = [
+        {"seq": seq, "tree_size": latest, "path": [h.hex() for h in tree.inclusion_proof(seq, latest)]}
+        for seq in inclusion
+    ]
+    return {
+        "format": EXPORT_FORMAT,
+        "hash": "sm3",
+        "leaf": "entry_hash",
+        "entries": [dict(entry) for entry in entries],
+        "heads": [h.to_json() for h in ordered],
+        "consistency": consistency,
+        "inclusion": proofs,
+    }
