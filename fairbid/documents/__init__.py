@@ -1,0 +1,32 @@
+"""Tender documents (招标文件): the form, its facts, rendering to HTML/DOCX/PDF and text extraction."""
+
+from fairbid.documents.check import check_form
+from fairbid.documents.extract import extract_text
+from fairbid.documents.form import TenderForm, TenderFormInvalid, parse_form, to_facts
+from fairbid.documents.glyph import embedded_fonts, missing_glyphs
+from fairbid.documents.render import (
+    RenderedDocument,
+    RenderedFile,
+    render_document,
+    render_html,
+    render_pdf,
+)
+from fairbid.documents.sample import demo_form, demo_form_json
+
+__all__ = [
+    "RenderedDocument",
+    "RenderedFile",
+    "TenderForm",
+    "TenderFormInvalid",
+    "check_form",
+    "demo_form",
+    "demo_form_json",
+    "embedded_fonts",
+    "extract_text",
+    "missing_glyphs",
+    "parse_form",
+    "render_document",
+    "render_html",
+    "render_pdf",
+    "to_facts",
+]

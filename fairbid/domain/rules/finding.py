@@ -1,0 +1,72 @@
+"""What a rule check returns: a finding (发现) with its rule, severity, citation and, for text, the span."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+__all__ = ["Finding", "Rule", "Severity", "Span", "blocking"]
+
+
+class Severity(StrEnum):
+    """How a finding weighs: ``block`` keeps the section from publication, ``warn`` asks a human to look."""
+
+    BLOCK = "block"
+    WARN = "warn"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A character range ``[start, end)`` of the checked text and the text it covers."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One catalog entry: id, title, citation, severity, the law version and the dates it applies.
+
+    ``applies_until`` is inclusive (1117号 is valid to 2027-08-31); ``None`` means open-ended.
+    """
+
+    id: str
+    title: str
+    citation: str
+    severity: Severity
+    law_version: str
+    applies_from: date
+    applies_until: date | None = None
+
+    def in_force(self, on: date) -> bool:
+        """Whether the rule applies to a document checked ``on`` this date."""
+        return self.applies_from <= on and (self.applies_until is None or on <= self.applies_until)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One breach: which rule, how grave, where it comes from in law, and what the drafter should do.
+
+    ``field`` is the form path a structured finding is about (``schedule.sale_end``); ``span`` is set
+    only for findings over free text.
+    """
+
+    rule: str
+    severity: Severity
+    citation: str
+    message: str
+    span: Span | None = None
+    field: str | None = None
+
+    @property
+    def blocks(self) -> bool:
+        """Whether this finding keeps the section from publication."""
+        return self.severity is Severity.BLOCK
+
+
+def blocking(findings: Iterable[Finding]) -> bool:
+    """Whether any finding blocks publication (先体检、再发布, 195号 item 3)."""
+    return any(f.blocks for f in findings)

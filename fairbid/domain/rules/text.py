@@ -1,0 +1,131 @@
+"""The text matcher: runs pattern rules over free text, skipping negations, quoted law and exemptions.
+
+Wording varies, so each rule is a pattern plus two clause-level filters: ``context`` (the clause must
+also say this, e.g. a requirement verb) and ``exempt`` (the clause must not say this, e.g. "或相当于").
+Across all rules a match is dropped when
+
+- a prohibition precedes it in its clause (不得要求投标人在本地设立分支机构) or a disclaimer follows it
+  (本地业绩不作为加分条件), unless a 非/外 right before the match turns the disclaimer round;
+- it sits inside a quotation introduced by a law reference, or its sentence cites a law and judges
+  (《实施条例》第三十二条规定…属于以不合理条件限制、排斥潜在投标人): quoting the law is not breaking it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from fairbid.domain.rules.finding import Finding, Rule, Span
+
+__all__ = ["TextRule", "scan"]
+
+_CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:\n]")
+_SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
+_NEGATION_BEFORE = re.compile(
+    r"不得|不应|不能|不可|禁止|严禁|不要求|无需|无须|不需要?|不必|不设|不以|不将|取消|杜绝|避免|防止|不再|并非|不含|不属于"
+)
+_NEGATION_AFTER = re.compile(
+    r"^[^，,；;。\n]{0,14}?(?:不作为|不得作为|不予(?!计分|得分|认可)|不计入|不加分|不作要求|不做要求|不作限制|不做限制|不受限制|均可)"
+)
+_INVERTER = re.compile(r"(?:非|外|以外)$")
+_LAW_REF = re.compile(
+    r"《[^》\n]{2,40}(?:法|条例|规则|办法|规定|意见|通知|细则)》|第[一二三四五六七八九十百零〇0-9]+条|〔20\d\d〕\d+号"
+)
+_LAW_JUDGEMENT = re.compile(r"属于|情形|以不合理条件|限制、排斥|排斥潜在|不得|禁止|严禁|违反")
+_QUOTE = re.compile(r"[“\"「]([^”\"」]{1,3000})[”\"」]")
+_QUOTE_INTRO = re.compile(r"《[^》]+》|第[一二三四五六七八九十百零〇0-9]+条|规定|明确")
+
+
+@dataclass(frozen=True, slots=True)
+class TextRule:
+    """A catalog rule checked over text: a pattern, clause filters and the message for the drafter."""
+
+    rule: Rule
+    pattern: re.Pattern[str]
+    message: str
+    context: re.Pattern[str] | None = None
+    exempt: re.Pattern[str] | None = None
+
+
+class _Layout:
+    """Clause and sentence boundaries and law quotations of one text, computed once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.clause_breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+        self.sentence_breaks = [m.start() for m in _SENTENCE_BREAK.finditer(text)]
+        self.quotes: list[tuple[int, int]] = []
+        for m in _QUOTE.finditer(text):
+            intro = text[max(0, m.start() - 40) : m.start()]
+            if _QUOTE_INTRO.search(intro):
+                self.quotes.append((m.start(), m.end()))
+        self._quote_starts = [q[0] for q in self.quotes]
+
+    @staticmethod
+    def _around(breaks: list[int], start: int, end: int, length: int) -> tuple[int, int]:
+        i = bisect_left(breaks, start)
+        left = breaks[i - 1] + 1 if i > 0 else 0
+        j = bisect_right(breaks, end - 1)
+        right = breaks[j] if j < len(breaks) else length
+        return left, right
+
+    def clause(self, start: int, end: int) -> tuple[int, int]:
+        return self._around(self.clause_breaks, start, end, len(self.text))
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        return self._around(self.sentence_breaks, start, end, len(self.text))
+
+    def in_law_quote(self, start: int) -> bool:
+        i = bisect_right(self._quote_starts, start) - 1
+        return i >= 0 and self.quotes[i][0] < start < self.quotes[i][1]
+
+
+def _negated(layout: _Layout, start: int, end: int) -> bool:
+    left, right = layout.clause(start, end)
+    before = layout.text[left:start]
+    if _NEGATION_BEFORE.search(before):
+        return True
+    return not _INVERTER.search(before) and _NEGATION_AFTER.search(layout.text[end:right]) is not None
+
+
+def _quoted_law(layout: _Layout, start: int, end: int) -> bool:
+    if layout.in_law_quote(start):
+        return True
+    left, right = layout.sentence(start, end)
+    sentence = layout.text[left:right]
+    return _LAW_REF.search(sentence) is not None and _LAW_JUDGEMENT.search(sentence) is not None
+
+
+def _matches(rule: TextRule, layout: _Layout) -> Iterator[Finding]:
+    text = layout.text
+    for m in rule.pattern.finditer(text):
+        start, end = m.span()
+        if start == end:
+            continue
+        left, right = layout.clause(start, end)
+        clause = text[left:right]
+        if rule.context is not None and not rule.context.search(clause):
+            continue
+        if rule.exempt is not None:
+            s_left, s_right = layout.sentence(start, end)
+            if rule.exempt.search(text[s_left:s_right]):
+                continue
+        if _negated(layout, start, end) or _quoted_law(layout, start, end):
+            continue
+        yield Finding(
+            rule=rule.rule.id,
+            severity=rule.rule.severity,
+            citation=rule.rule.citation,
+            message=rule.message,
+            span=Span(start, end, m.group()),
+        )
+
+
+def scan(text: str, rules: Iterable[TextRule]) -> list[Finding]:
+    """Every finding of ``rules`` over ``text``, ordered by position then rule id."""
+    layout = _Layout(text)
+    found = [f for rule in rules for f in _matches(rule, layout)]
+    found.sort(key=lambda f: (f.span.start if f.span else 0, f.rule))
+    return found
