@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from fairbid.crypto.digest import canonical_json, sm3_hex
 from fairbid.ledger.chain import entry_hash
@@ -167,3 +169,21 @@ def test_public_key_loads_from_hex_prefixed_hex_and_pem(signer: Sm2TestSigner, t
     assert load_public_key(str(pem)) == signer.public_key
     with pytest.raises(VerificationFailed):
         load_public_key("not a key")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seq=st.integers(min_value=0, max_value=39),
+    field=st.sampled_from(
+        ["recorded_at", "actor_role", "actor_id", "action", "subject_id", "payload_digest"]
+    ),
+    value=st.text(min_size=1, max_size=8),
+)
+def test_any_single_field_edit_is_named(
+    ledger: Ledger, signer: Sm2TestSigner, seq: int, field: str, value: str
+) -> None:
+    export = ledger.export()
+    entry = export["entries"][seq]
+    assume(entry[field] != value)
+    entry[field] = value
+    assert _fails(export, signer.public_key, rf"entry {seq}: ").seq == seq
