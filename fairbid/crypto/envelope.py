@@ -149,7 +149,12 @@ def seal_envelope(
         wrapped_key=wrap_key(private_key.public, content_key),
         key_commitment=key_commitment(content_key, nonce_prefix),
     )
-    header.check()
+    try:
+        header.check()
+    except InvalidEnvelope as exc:
+        raise ValueError(
+            "section and bidder IDs are 1-128 letters, digits or . _ : - and the chunk size 4 KiB-4 MiB"
+        ) from exc
     header_bytes = header.to_bytes()
     out = _HashingWriter(dst)
     out.write(MAGIC + len(header_bytes).to_bytes(4, "big") + header_bytes)
