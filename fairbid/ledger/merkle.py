@@ -251,6 +251,8 @@ class MerkleTree:
         return [self._fold([known[node] for node in nodes]) for nodes in parts]
 
     def _node_hashes(self, nodes: Sequence[tuple[int, int]]) -> list[bytes]:
+        if not nodes:
+            return []  # never ask a SQL store for "IN ()"
         rows = self._store.rows({node_row_index(level, index) for level, index in nodes})
         out = []
         for level, index in nodes:
