@@ -150,9 +150,8 @@ def verify_consistency(first: int, second: int, path: Sequence[bytes], root1: by
 
 def load_public_key(text: str) -> bytes:
     """An SM2 public key (64 bytes X‖Y) from hex, or from a file of hex or PEM."""
-    candidate = Path(text)
-    if len(text) < 4096 and candidate.is_file():
-        text = candidate.read_text(encoding="ascii")
+    if len(text) < 4096 and Path(text).is_file():
+        text = Path(text).read_text(encoding="ascii")
     text = text.strip()
     if text.startswith("-----BEGIN"):
         body = "".join(line for line in text.splitlines() if not line.startswith("-----"))
@@ -199,12 +198,8 @@ def _parse_head(value: Any, source: str) -> _Head:
 
 
 def _check_signature(head: _Head, public_key: bytes) -> None:
-    message = (
-        HEAD_PREFIX
-        + struct.pack(">QQB", head.timestamp_ms, head.tree_size, 32)
-        + head.root_hash
-        + b"\x00\x00"
-    )
+    fields = struct.pack(">QQB", head.timestamp_ms, head.tree_size, 32)
+    message = HEAD_PREFIX + fields + head.root_hash + b"\x00\x00"
     try:
         good = bool(sm2_verify(public_key, message, head.signature))
     except Exception:  # gmssl_pyx raises on malformed DER; that is a bad signature too
@@ -214,7 +209,7 @@ def _check_signature(head: _Head, public_key: bytes) -> None:
 
 
 def _check_entries(entries: Any, head_sizes: set[int]) -> tuple[int, dict[int, bytes], list[bytes]]:
-    """Walk the chain; return (count, root at each head size reached, leaf data by seq)."""
+    """Walk the chain; return (count, root at each head size and at the end, leaf data by seq)."""
     if not isinstance(entries, list):
         raise VerificationFailed("the export has no entry list")
     frontier = _Frontier()
@@ -254,6 +249,7 @@ def _check_entries(entries: Any, head_sizes: set[int]) -> tuple[int, dict[int, b
         prev = stored
         if frontier.size in head_sizes:
             roots[frontier.size] = frontier.root()
+    roots[-1] = frontier.root()
     return frontier.size, roots, leaves
 
 
@@ -295,7 +291,7 @@ def verify_export(export: Any, public_key: bytes, *, held_heads: Iterable[Any] =
     by_size = {h.tree_size: h.root_hash for h in heads}
     proofs = _check_consistency(export.get("consistency", []), by_size, exported)
     inclusions = _check_inclusion(export.get("inclusion", []), by_size, leaves)
-    root = roots[heads[-1].tree_size].hex() if heads else _Frontier().root().hex()
+    root = roots[-1].hex()
     return ExportSummary(count, len(heads), proofs, inclusions, root)
 
 
@@ -387,6 +383,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, json.JSONDecodeError) as exc:
         print(f"FAILED: cannot read input: {exc}", file=sys.stderr)
         return 1
+    if not summary.heads:
+        print("WARNING: the export has no signed head: only the hash chain was checked", file=sys.stderr)
     print(
         f"OK: {summary.entries} entries chained and hashed; {summary.heads} signed heads match their roots; "
         f"{summary.consistency_proofs} consistency and {summary.inclusion_proofs} inclusion proofs verify; "

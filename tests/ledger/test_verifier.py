@@ -187,3 +187,59 @@ def test_any_single_field_edit_is_named(
     assume(entry[field] != value)
     entry[field] = value
     assert _fails(export, signer.public_key, rf"entry {seq}: ").seq == seq
+
+
+def test_verifier_imports_only_stdlib_and_crypto_libraries() -> None:
+    import ast
+    import sys
+
+    import fairbid.ledger.verifier as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert imported - set(sys.stdlib_module_names) == {"cryptography", "gmssl_pyx"}
+
+
+def test_verifier_copied_alone_checks_an_export(
+    ledger: Ledger, signer: Sm2TestSigner, tmp_path: Path
+) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    import fairbid.ledger.verifier as module
+
+    alone = tmp_path / "verify_fairbid.py"
+    shutil.copy(module.__file__, alone)
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(ledger.export(inclusion=[1])), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-I", str(alone), str(export), "--public-key", signer.public_key.hex()],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (run.returncode, run.stdout[:15]) == (0, "OK: 40 entries "), run.stderr
+
+
+def test_export_without_heads_checks_the_chain_and_warns(
+    ledger: Ledger, signer: Sm2TestSigner, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = ledger.export()
+    export["heads"], export["consistency"] = [], []
+    path = tmp_path / "chain-only.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    assert main([str(path), "--public-key", signer.public_key.hex()]) == 0
+    assert "no signed head" in capsys.readouterr().err
+    assert verify_export(export, signer.public_key).root_hash == ledger.tree.root().hex()
