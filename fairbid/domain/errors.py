@@ -3,6 +3,7 @@
     FairbidError
     ├── NotFound
     ├── NotPermitted
+    │   └── NotAuthenticated
     ├── Conflict
     │   └── Duplicate
     ├── InvalidTransition
@@ -32,6 +33,7 @@ __all__ = [
     "InvalidKey",
     "InvalidSignature",
     "InvalidTransition",
+    "NotAuthenticated",
     "NotFound",
     "NotPermitted",
     "RuleViolation",
@@ -63,6 +65,13 @@ class NotPermitted(FairbidError):
 
     code = "not-permitted"
     title = "Not permitted"
+
+
+class NotAuthenticated(NotPermitted):
+    """Raised when a request needs a signed-in user and carries no valid token."""
+
+    code = "not-authenticated"
+    title = "Sign in first"
 
 
 class Conflict(FairbidError):

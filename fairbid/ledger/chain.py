@@ -112,10 +112,9 @@ def verify_chain(
 ) -> tuple[int, ChainBreak | None]:
     """Walk ``(content, stored_hash, payload)`` in ``seq`` order; return (entries checked, first break)."""
     prev = GENESIS_HASH
-    expected_seq = 0
     count = 0
-    for content, stored_hash, payload in entries:
-        count += 1
+    for expected_seq, (content, stored_hash, payload) in enumerate(entries):
+        count = expected_seq + 1
         if content.seq != expected_seq:
             return count, ChainBreak(content.seq, f"sequence jumps from {expected_seq - 1} to {content.seq}")
         if content.prev_hash != prev:
@@ -125,5 +124,4 @@ def verify_chain(
         if entry_hash(content) != stored_hash:
             return count, ChainBreak(content.seq, "its content does not match its hash")
         prev = stored_hash
-        expected_seq += 1
     return count, None

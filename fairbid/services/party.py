@@ -10,7 +10,7 @@ from datetime import timedelta
 from fairbid.crypto.password import hash_password, token_digest, verify_password
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.credit_code import validate_credit_code
-from fairbid.domain.errors import Duplicate, InvalidInput, NotFound, NotPermitted
+from fairbid.domain.errors import Duplicate, InvalidInput, NotAuthenticated, NotFound, NotPermitted
 from fairbid.domain.party import Organisation, User
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock, RandomSource
@@ -40,7 +40,9 @@ class RegisterOrganisation:
     region: str | None = None
 
 
-def register_organisation(cmd: RegisterOrganisation, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> Organisation:
+def register_organisation(
+    cmd: RegisterOrganisation, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor
+) -> Organisation:
     """Register an organisation; the credit code must pass GB 32100-2015 and be new."""
     now = clock.now()
     code = validate_credit_code(cmd.credit_code)
@@ -51,7 +53,9 @@ def register_organisation(cmd: RegisterOrganisation, *, uow: SqlUnitOfWork, cloc
         if actor.role not in _ADMINS:
             raise NotPermitted("Only the trading centre registers organisations.")
         if uow.organisations.by_credit_code(code) is not None:
-            raise Duplicate(f"An organisation with credit code {code} is already registered.", field="credit_code")
+            raise Duplicate(
+                f"An organisation with credit code {code} is already registered.", field="credit_code"
+            )
         org = Organisation(id=str(uuid.uuid4()), name=name, credit_code=code, region=cmd.region)
         uow.organisations.add(org, now=now)
         record(
@@ -106,7 +110,11 @@ def create_user(cmd: CreateUser, *, uow: SqlUnitOfWork, clock: Clock, actor: Act
             action=LedgerAction.USER_CREATED,
             subject_type="user",
             subject_id=user.id,
-            payload={"username": user.username, "role": user.role.value, "organisation_id": user.organisation_id},
+            payload={
+                "username": user.username,
+                "role": user.role.value,
+                "organisation_id": user.organisation_id,
+            },
             now=now,
         )
         uow.commit()
@@ -148,18 +156,18 @@ def authenticate(token: str, *, uow: SqlUnitOfWork, clock: Clock) -> User:
     with uow:
         found = uow.users.token(token_digest(token))
         if found is None:
-            raise NotPermitted("Sign in first: the token is unknown.")
+            raise NotAuthenticated("Sign in first: the token is unknown.")
         user_id, expires_at, revoked_at = found
         if revoked_at is not None:
-            raise NotPermitted("This token was revoked; sign in again.")
+            raise NotAuthenticated("This token was revoked; sign in again.")
         if expires_at <= now:
-            raise NotPermitted("This token has expired; sign in again.")
+            raise NotAuthenticated("This token has expired; sign in again.")
         try:
             user = uow.users.get(user_id)
         except NotFound as e:
-            raise NotPermitted("Sign in first: the token is unknown.") from e
+            raise NotAuthenticated("Sign in first: the token is unknown.") from e
         if not user.active:
-            raise NotPermitted("This account is disabled.")
+            raise NotAuthenticated("This account is disabled.")
         return user
 
 

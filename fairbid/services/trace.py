@@ -12,7 +12,14 @@ from typing import Any
 from fairbid.domain.actor import Actor
 from fairbid.domain.bid import Bid
 from fairbid.domain.section import Section
-from fairbid.ledger.chain import GENESIS_HASH, EntryContent, LedgerAction, entry_hash, payload_digest, subject_digest
+from fairbid.ledger.chain import (
+    GENESIS_HASH,
+    EntryContent,
+    LedgerAction,
+    entry_hash,
+    payload_digest,
+    subject_digest,
+)
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = ["bid_snapshot", "candidate_snapshot", "record", "section_snapshot"]
@@ -85,5 +92,7 @@ def record(
         subject_digest=None if snapshot is None else subject_digest(snapshot),
         prev_hash=last_hash or GENESIS_HASH,
     )
-    uow.ledger.add(content, entry_hash=entry_hash(content), payload=payload, embargo_section_id=embargo_section_id)
+    uow.ledger.add(
+        content, entry_hash=entry_hash(content), payload=payload, embargo_section_id=embargo_section_id
+    )
     return content.seq

@@ -20,6 +20,7 @@ from fairbid.store.rows import (
     BidRow,
     CandidateRow,
     DocumentRow,
+    KeyRow,
     LedgerEntryRow,
     OpeningRecordRow,
     OrganisationRow,
@@ -31,6 +32,7 @@ from fairbid.store.rows import (
 
 __all__ = [
     "BidRepository",
+    "KeyRepository",
     "LedgerRepository",
     "OrganisationRepository",
     "ProjectRepository",
@@ -46,7 +48,9 @@ class OrganisationRepository:
 
     def add(self, org: Organisation, *, now: datetime) -> None:
         self.session.add(
-            OrganisationRow(id=org.id, name=org.name, credit_code=org.credit_code, region=org.region, created_at=now)
+            OrganisationRow(
+                id=org.id, name=org.name, credit_code=org.credit_code, region=org.region, created_at=now
+            )
         )
 
     def get(self, org_id: str) -> Organisation:
@@ -102,7 +106,9 @@ class UserRepository:
             row.password_hash = password_hash
 
     def add_token(self, digest: str, user_id: str, *, issued_at: datetime, expires_at: datetime) -> None:
-        self.session.add(TokenRow(token_digest=digest, user_id=user_id, issued_at=issued_at, expires_at=expires_at))
+        self.session.add(
+            TokenRow(token_digest=digest, user_id=user_id, issued_at=issued_at, expires_at=expires_at)
+        )
 
     def token(self, digest: str) -> tuple[str, datetime, datetime | None] | None:
         row = self.session.get(TokenRow, digest)
@@ -123,6 +129,31 @@ def _user(row: UserRow) -> User:
         organisation_id=row.organisation_id,
         active=row.active,
     )
+
+
+class KeyRepository:
+    """Bidders' public keys."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, key_id: str, organisation_id: str, suite: str, public_key: str, *, now: datetime) -> None:
+        self.session.add(
+            KeyRow(
+                key_id=key_id,
+                organisation_id=organisation_id,
+                suite=suite,
+                public_key=public_key,
+                registered_at=now,
+            )
+        )
+
+    def get(self, key_id: str) -> KeyRow | None:
+        return self.session.get(KeyRow, key_id)
+
+    def active_for(self, organisation_id: str) -> list[KeyRow]:
+        stmt = select(KeyRow).where(KeyRow.organisation_id == organisation_id, KeyRow.revoked_at.is_(None))
+        return list(self.session.scalars(stmt))
 
 
 class ProjectRepository:
@@ -403,7 +434,12 @@ class LedgerRepository:
     def iter_rows(self, *, batch: int = 2000) -> Iterator[LedgerEntryRow]:
         last = -1
         while True:
-            stmt = select(LedgerEntryRow).where(LedgerEntryRow.seq > last).order_by(LedgerEntryRow.seq).limit(batch)
+            stmt = (
+                select(LedgerEntryRow)
+                .where(LedgerEntryRow.seq > last)
+                .order_by(LedgerEntryRow.seq)
+                .limit(batch)
+            )
             rows = list(self.session.scalars(stmt))
             if not rows:
                 return
@@ -419,16 +455,29 @@ class LedgerRepository:
         )
         return list(self.session.scalars(stmt))
 
-    def visible(self, *, opened_section_ids: set[str], limit: int, after: int) -> list[LedgerEntryRow]:
-        """Entries a reader may see: embargoed bid entries only once their section has opened."""
-        stmt = select(LedgerEntryRow).where(LedgerEntryRow.seq > after).order_by(LedgerEntryRow.seq)
-        out: list[LedgerEntryRow] = []
-        for row in self.session.scalars(stmt):
-            if row.embargo_section_id is None or row.embargo_section_id in opened_section_ids:
-                out.append(row)
-                if len(out) >= limit:
-                    break
-        return out
+    def for_subjects(self, subjects: set[tuple[str, str]]) -> list[LedgerEntryRow]:
+        ids = {sid for _, sid in subjects}
+        stmt = select(LedgerEntryRow).where(LedgerEntryRow.subject_id.in_(ids)).order_by(LedgerEntryRow.seq)
+        return [r for r in self.session.scalars(stmt) if (r.subject_type, r.subject_id) in subjects]
+
+    def visible(self, *, sealed_section_ids: set[str], limit: int, after: int) -> list[LedgerEntryRow]:
+        """The public prefix of the ledger: everything before the first entry still under embargo.
+
+        Entries about bids of sections not yet opened are not shown, and neither is anything after them, so
+        neither gaps nor counts reveal how many bids a section has (招标投标法 第二十二条). The public view
+        therefore lags until those sections open, as a transparency log has a maximum merge delay.
+        """
+        horizon = None
+        if sealed_section_ids:
+            horizon = self.session.scalar(
+                select(func.min(LedgerEntryRow.seq)).where(
+                    LedgerEntryRow.embargo_section_id.in_(sealed_section_ids)
+                )
+            )
+        stmt = select(LedgerEntryRow).where(LedgerEntryRow.seq > after)
+        if horizon is not None:
+            stmt = stmt.where(LedgerEntryRow.seq < horizon)
+        return list(self.session.scalars(stmt.order_by(LedgerEntryRow.seq).limit(limit)))
 
 
 class RecordRepository:
@@ -441,7 +490,9 @@ class RecordRepository:
         self.session.add(row)
 
     def documents(self, section_id: str) -> list[DocumentRow]:
-        stmt = select(DocumentRow).where(DocumentRow.section_id == section_id).order_by(DocumentRow.version_no)
+        stmt = (
+            select(DocumentRow).where(DocumentRow.section_id == section_id).order_by(DocumentRow.version_no)
+        )
         return list(self.session.scalars(stmt))
 
     def put_opening_record(self, row: OpeningRecordRow) -> None:

@@ -16,6 +16,7 @@ __all__ = [
     "CandidateRow",
     "DocumentRow",
     "ExpertRow",
+    "KeyRow",
     "LedgerEntryRow",
     "OpeningRecordRow",
     "OrganisationRow",
@@ -72,6 +73,18 @@ class TokenRow(Row):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
     issued_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class KeyRow(Row):
+    """A bidder's public key (SM2 by default), bound to its organisation; envelopes must be sealed with it."""
+
+    __tablename__ = "bidder_keys"
+    key_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    suite: Mapped[str] = mapped_column(String(16))
+    public_key: Mapped[str] = mapped_column(Text)
+    registered_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
 
 

@@ -13,6 +13,7 @@ from fairbid.domain.errors import Conflict
 from fairbid.ports import BlobStore
 from fairbid.store.repositories import (
     BidRepository,
+    KeyRepository,
     LedgerRepository,
     OrganisationRepository,
     ProjectRepository,
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
     projects: ProjectRepository
     sections: SectionRepository
     bids: BidRepository
+    keys: KeyRepository
     ledger: LedgerRepository
     records: RecordRepository
 
@@ -49,6 +51,7 @@ class SqlUnitOfWork:
         self.projects = ProjectRepository(s)
         self.sections = SectionRepository(s)
         self.bids = BidRepository(s)
+        self.keys = KeyRepository(s)
         self.ledger = LedgerRepository(s)
         self.records = RecordRepository(s)
         return self
@@ -56,18 +59,18 @@ class SqlUnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        try:
-            if not self.committed:
-                self.session.rollback()
-        finally:
-            self.session.close()
+        # close() rolls back anything uncommitted and detaches rows without expiring them, so results
+        # read inside the block stay readable after it.
+        self.session.close()
 
     def commit(self) -> None:
         try:
             self.session.commit()
         except StaleDataError as e:
             self.session.rollback()
-            raise Conflict("The record was changed by another request meanwhile; reload and try again.") from e
+            raise Conflict(
+                "The record was changed by another request meanwhile; reload and try again."
+            ) from e
         except IntegrityError as e:
             self.session.rollback()
             raise Conflict("The change conflicts with stored data (a duplicate, probably).") from e
@@ -77,7 +80,9 @@ class SqlUnitOfWork:
         try:
             self.session.flush()
         except StaleDataError as e:
-            raise Conflict("The record was changed by another request meanwhile; reload and try again.") from e
+            raise Conflict(
+                "The record was changed by another request meanwhile; reload and try again."
+            ) from e
 
 
 class UnitOfWorkFactory:

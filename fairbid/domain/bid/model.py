@@ -127,7 +127,9 @@ def withdraw(section: Section, bid: Bid, *, now: datetime) -> None:
 def record_decryption(section: Section, bid: Bid, data: OpenedBidData, *, now: datetime) -> None:
     """Record a bid decrypted online inside the window (电子招标投标办法 第二十九条)."""
     if section.status is not SectionStatus.OPENING:
-        raise InvalidTransition(f"Bids are decrypted during the opening; section {section.code} is {section.status}.")
+        raise InvalidTransition(
+            f"Bids are decrypted during the opening; section {section.code} is {section.status}."
+        )
     if now >= section.schedule.decryption_closes:
         raise DeadlinePassed(
             f"The decryption window closed at {section.schedule.decryption_closes.isoformat()} "

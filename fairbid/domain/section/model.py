@@ -1,7 +1,7 @@
 """The tender section aggregate and its lifecycle (DESIGN.md, "The lifecycle of one tender section").
 
-    draft -> checked -> published -> bidding -> opening -> evaluation -> publicised -> awarded -> contracted
-    (any open state) -> cancelled;  bidding/opening/evaluation -> failed (流标)
+draft -> checked -> published -> bidding -> opening -> evaluation -> publicised -> awarded -> contracted
+(any open state) -> cancelled;  bidding/opening/evaluation -> failed (流标)
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ class Action(StrEnum):
     FAIL_FOR_TOO_FEW_BIDS = "fail_for_too_few_bids"
     CLOSE_DECRYPTION = "close_decryption"
     FINISH_EVALUATION = "finish_evaluation"
+    FAIL_EVALUATION = "fail_evaluation"
     AWARD = "award"
     SIGN_CONTRACT = "sign_contract"
     CANCEL = "cancel"
@@ -92,7 +93,12 @@ TRANSITIONS: dict[Action, tuple[frozenset[SectionStatus], SectionStatus, frozens
     Action.OPEN_BIDS: (frozenset({S.BIDDING}), S.OPENING, frozenset({Role.MACHINE})),
     Action.FAIL_FOR_TOO_FEW_BIDS: (frozenset({S.BIDDING}), S.FAILED, frozenset({Role.MACHINE})),
     Action.CLOSE_DECRYPTION: (frozenset({S.OPENING}), S.EVALUATION, frozenset({Role.MACHINE})),
-    Action.FINISH_EVALUATION: (frozenset({S.EVALUATION}), S.PUBLICISED, frozenset({Role.MACHINE, Role.OPERATOR})),
+    Action.FINISH_EVALUATION: (
+        frozenset({S.EVALUATION}),
+        S.PUBLICISED,
+        frozenset({Role.MACHINE, Role.OPERATOR}),
+    ),
+    Action.FAIL_EVALUATION: (frozenset({S.EVALUATION}), S.FAILED, frozenset({Role.MACHINE, Role.OPERATOR})),
     Action.AWARD: (frozenset({S.PUBLICISED}), S.AWARDED, frozenset({Role.MACHINE})),
     Action.SIGN_CONTRACT: (frozenset({S.AWARDED}), S.CONTRACTED, frozenset({Role.TENDEREE})),
     Action.CANCEL: (frozenset(_OPEN_STATES), S.CANCELLED, frozenset({Role.TENDEREE})),
@@ -128,7 +134,9 @@ def validate_schedule(schedule: Schedule) -> None:
             field="schedule.bid_deadline",
         )
     if not 1 <= schedule.decryption_minutes <= 24 * 60:
-        raise InvalidInput("decryption_minutes must be between 1 and 1440", field="schedule.decryption_minutes")
+        raise InvalidInput(
+            "decryption_minutes must be between 1 and 1440", field="schedule.decryption_minutes"
+        )
     if schedule.publicity_days < 3:
         raise InvalidInput(
             "publicity_days must be at least 3 (条例 第五十四条)", field="schedule.publicity_days"

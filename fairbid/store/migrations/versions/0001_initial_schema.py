@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 05:49:18.124502
+Create Date: 2026-11-27 05:57:13.777080
 """
 
 from __future__ import annotations
@@ -52,6 +52,19 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisations')),
     sa.UniqueConstraint('credit_code', name=op.f('uq_organisations_credit_code'))
     )
+    op.create_table('bidder_keys',
+    sa.Column('key_id', sa.String(length=64), nullable=False),
+    sa.Column('organisation_id', sa.String(length=36), nullable=False),
+    sa.Column('suite', sa.String(length=16), nullable=False),
+    sa.Column('public_key', sa.Text(), nullable=False),
+    sa.Column('registered_at', fairbid.store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', fairbid.store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_bidder_keys_organisation_id_organisations')),
+    sa.PrimaryKeyConstraint('key_id', name=op.f('pk_bidder_keys'))
+    )
+    with op.batch_alter_table('bidder_keys', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bidder_keys_organisation_id'), ['organisation_id'], unique=False)
+
     op.create_table('projects',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=False),
@@ -248,6 +261,10 @@ def downgrade() -> None:
     op.drop_table('experts')
     op.drop_table('users')
     op.drop_table('projects')
+    with op.batch_alter_table('bidder_keys', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bidder_keys_organisation_id'))
+
+    op.drop_table('bidder_keys')
     op.drop_table('organisations')
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_ledger_subject')

@@ -1,0 +1,88 @@
+"""The application factory: no import-time state; ``create_app(settings)`` builds everything."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from fairbid import __version__
+from fairbid.api.problems import install_problem_handlers
+from fairbid.api.routers import auth, bids, ledger, organisations, sections
+from fairbid.bootstrap import Platform, bootstrap
+from fairbid.scheduler import Scheduler
+from fairbid.settings import Settings
+from fairbid.web import pages
+from fairbid.web.templating import STATIC_DIR
+
+__all__ = ["create_app"]
+
+_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "frame-ancestors 'none'"
+    ),
+}
+
+
+def create_app(
+    settings: Settings | None = None, *, platform: Platform | None = None, run_scheduler: bool = False
+) -> FastAPI:
+    """Build the API and web app. Give ``platform`` to share one (tests); ``run_scheduler`` fires due events."""
+    settings = settings or (platform.settings if platform else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = platform is None
+        app.state.platform = platform or bootstrap(settings)
+        stop = threading.Event()
+        worker = None
+        if run_scheduler:
+            worker = Scheduler(app.state.platform, interval=settings.scheduler_interval_seconds, stop=stop)
+            worker.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if worker is not None:
+                worker.join(timeout=10)
+            if owned:
+                app.state.platform.close()
+
+    app = FastAPI(
+        title="Fairbid",
+        version=__version__,
+        description="Machine-managed public tendering (机器管招投标). Errors are RFC 9457 problem details.",
+        lifespan=lifespan,
+    )
+    if platform is not None:
+        app.state.platform = platform
+    install_problem_handlers(app)
+
+    @app.middleware("http")
+    async def _security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in _SECURITY_HEADERS.items():
+            if request.url.path.startswith(("/docs", "/redoc")) and name == "Content-Security-Policy":
+                continue  # Swagger UI loads its own scripts
+            response.headers.setdefault(name, value)
+        return response
+
+    for module in (auth, organisations, sections, bids, ledger):
+        app.include_router(module.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,3 @@
+"""Request and response schemas, split by direction (``...In`` / ``...Out``)."""
+
+__all__: list[str] = []

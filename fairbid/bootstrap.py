@@ -1,0 +1,80 @@
+"""The one place that wires adapters: database, blob store, clock, randomness, platform key.
+
+The API, the web pages, the CLI and the tests all get their dependencies from ``bootstrap``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from fairbid.clock import AcceleratedClock, SystemClock, SystemRandom
+from fairbid.crypto.key import PrivateKey, generate_key
+from fairbid.crypto.keystore import lock_private_key, unlock_private_key
+from fairbid.ports import Clock, RandomSource
+from fairbid.settings import Settings
+from fairbid.store.blob import LocalBlobStore
+from fairbid.store.database import make_engine
+from fairbid.store.migration import upgrade
+from fairbid.store.uow import SqlUnitOfWork, UnitOfWorkFactory
+
+__all__ = ["Platform", "bootstrap"]
+
+
+@dataclass
+class Platform:
+    """Everything a use case may need, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    uows: UnitOfWorkFactory
+    blobs: LocalBlobStore
+    clock: Clock
+    random: RandomSource
+    platform_key: PrivateKey
+
+    def uow(self) -> SqlUnitOfWork:
+        return self.uows()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _platform_key(path: Path, passphrase: str) -> PrivateKey:
+    """Load the platform's signing key, or create it on first start (stored encrypted)."""
+    if path.exists():
+        return unlock_private_key(path.read_bytes(), passphrase)
+    key = generate_key()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(lock_private_key(key, passphrase))
+    tmp.replace(path)
+    return key
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    random: RandomSource | None = None,
+    migrate: bool = True,
+) -> Platform:
+    """Build the platform. ``migrate`` brings the schema to the newest revision first."""
+    if migrate:
+        upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    blobs = LocalBlobStore(settings.blob_dir)
+    if clock is None:
+        clock = AcceleratedClock(settings.clock_speed) if settings.clock_speed != 1.0 else SystemClock()
+    key = _platform_key(settings.platform_key_path, settings.platform_key_passphrase.get_secret_value())
+    return Platform(
+        settings=settings,
+        engine=engine,
+        uows=UnitOfWorkFactory(engine, blobs),
+        blobs=blobs,
+        clock=clock,
+        random=random or SystemRandom(),
+        platform_key=key,
+    )

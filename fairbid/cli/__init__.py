@@ -1,0 +1,181 @@
+"""The ``fairbid`` command line: serve, db, demo, ledger, and the tools of each context.
+
+Every command takes the database from ``--database URL`` or ``FAIRBID_DATABASE_URL`` (default: an SQLite file
+``fairbid.db`` in the current folder) and files from ``--data-dir`` (default ``fairbid-data``).
+Errors print their title and detail and exit 2 (bad input) or 1 (refused).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from fairbid.domain.errors import FairbidError, InvalidInput
+from fairbid.settings import Settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(help="Fairbid: machine-managed public tendering (机器管招投标).", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+ledger_app = typer.Typer(help="The tamper-evident ledger (全程留痕).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(ledger_app, name="ledger")
+
+console = Console()
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option("--database", help="Database URL (default: FAIRBID_DATABASE_URL or sqlite:///fairbid.db)"),
+]
+DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="Folder for blobs and the platform key")]
+
+
+def _settings(database: str | None, data_dir: Path | None = None, **extra: object) -> Settings:
+    overrides: dict[str, object] = {k: v for k, v in extra.items() if v is not None}
+    if database:
+        overrides["database_url"] = database
+    if data_dir:
+        overrides["data_dir"] = data_dir
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def _fail(exc: FairbidError, as_json: bool = False) -> None:
+    if as_json:
+        print(json.dumps({"error": exc.code, "title": exc.title, "detail": exc.detail, "field": exc.field}))
+    else:
+        console.print(f"[red]{exc.title}[/]: {exc.detail}")
+    raise typer.Exit(2 if isinstance(exc, InvalidInput) else 1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(database: DatabaseOpt = None) -> None:
+    """Create or migrate the schema to the newest revision (Alembic)."""
+    from fairbid.store.migration import upgrade
+
+    settings = _settings(database)
+    upgrade(settings.database_url)
+    console.print(f"[green]schema up to date[/] at {settings.database_url}")
+
+
+@app.command()
+def demo(
+    database: DatabaseOpt = None,
+    data_dir: DataDirOpt = None,
+    bidders: Annotated[int, typer.Option(min=3, max=60, help="How many bidders take part")] = 6,
+    seed: Annotated[int | None, typer.Option(help="Seed for the demo's invented prices")] = None,
+) -> None:
+    """Run one construction section from draft to contract on a simulated clock, then verify the ledger."""
+    from fairbid.cli.demo import run_demo
+
+    settings = _settings(database, data_dir)
+    t0 = time.perf_counter()
+    console.rule("Fairbid demo: one section, machine-managed, from draft to contract")
+    try:
+        result = run_demo(settings, console=console, bidders=bidders, seed=seed)
+    except FairbidError as e:
+        _fail(e)
+        return
+    rec = result.record
+    winner = next((c for c in rec.candidates if c.awarded_at is not None), None)
+    if winner is not None:
+        console.print(
+            f"Winner 中标人: [bold]{winner.bidder}[/] ({winner.credit_code}) at {winner.price:,.2f} yuan; "
+            f"savings rate 节资率 {rec.savings_rate_percent} % against the {rec.savings_rate_baseline} "
+            f"of {rec.section.ceiling_price:,.2f} yuan"
+        )
+    report = result.ledger
+    if report.ok:
+        console.print(f"[bold green]ledger verified[/]: {report.entries} entries, head {report.head_hash}")
+    else:
+        problem = report.first_problem
+        console.print(f"[bold red]ledger verification failed[/] at entry {problem.seq if problem else '?'}")
+        raise typer.Exit(1)
+    console.print(
+        f"Done in {time.perf_counter() - t0:.1f} s. Database: {settings.database_url}; files: {settings.data_dir}. "
+        "Check it yourself: fairbid ledger verify"
+    )
+
+
+@ledger_app.command("verify")
+def ledger_verify(
+    database: DatabaseOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Check every link of the chain and every tracked row; name the first entry that no longer matches."""
+    from fairbid.bootstrap import bootstrap
+    from fairbid.domain.actor import Actor, Role
+    from fairbid.services.ledger import verify_ledger
+
+    platform = bootstrap(_settings(database, data_dir), migrate=False)
+    try:
+        report = verify_ledger(uow=platform.uow(), actor=Actor(role=Role.MACHINE, job="ledger-verify"))
+    finally:
+        platform.close()
+    problem = report.first_problem
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "entries": report.entries,
+                    "head": report.head_hash,
+                    "first_bad_entry": None if problem is None else problem.seq,
+                    "reason": None if problem is None else problem.reason,
+                }
+            )
+        )
+    elif report.ok:
+        console.print(f"[bold green]ledger verified[/]: {report.entries} entries, head {report.head_hash}")
+    else:
+        console.print(
+            f"[bold red]ledger verification failed[/]: entry {problem.seq if problem else '?'}: "
+            f"{problem.reason if problem else ''}"
+        )
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    database: DatabaseOpt = None,
+    data_dir: DataDirOpt = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    speed: Annotated[
+        float, typer.Option(help="Clock speed factor (e.g. 3600: an hour per second), for demos")
+    ] = 1.0,
+) -> None:
+    """Serve the API (OpenAPI at /docs) and the web pages, with the scheduler firing due events."""
+    import uvicorn
+
+    from fairbid.api.app import create_app
+
+    settings = _settings(database, data_dir, clock_speed=speed)
+    uvicorn.run(create_app(settings, run_scheduler=True), host=host, port=port, log_level="info")
+
+
+def _mount_tools() -> None:
+    """The bidder's tool, tender-document checks and collusion screens, each from its own module."""
+    from fairbid.cli import bidder, tender
+
+    app.add_typer(
+        bidder.app, name="bidder", help="The bidder's own tool: keys, sealing, submission, decryption."
+    )
+    app.add_typer(
+        tender.app, name="tender", help="Tender documents: check a form or a file, render a document."
+    )
+
+
+def main() -> None:
+    _mount_tools()
+    try:
+        app(standalone_mode=True)
+    except FairbidError as e:  # a refusal from a sub-command that did not map it itself
+        console.print(f"[red]{e.title}[/]: {e.detail}")
+        sys.exit(2 if isinstance(e, InvalidInput) else 1)

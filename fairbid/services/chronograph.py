@@ -1,0 +1,227 @@
+"""The chronograph: fire a section's due events (deadline → opening, window close, publicity end → award).
+
+``advance_clock`` applies one due event, recomputes the due list, and repeats until nothing is due; it
+stores ``next_check`` so the scheduler in ``fairbid serve`` picks the section up again. Re-running it is
+harmless: an event no longer due is simply not there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from fairbid.crypto.digest import canonical_json, sm3, sm3_hex
+from fairbid.crypto.draw import draw_k
+from fairbid.domain.actor import Actor, Role
+from fairbid.domain.award import savings_rate
+from fairbid.domain.bid import BidStatus, reject_undecrypted
+from fairbid.domain.section import Action, DueEvent, Section, apply_transition, due_events, next_check
+from fairbid.ledger.chain import LedgerAction
+from fairbid.ports import Clock
+from fairbid.services.trace import bid_snapshot, candidate_snapshot, record, section_snapshot
+from fairbid.store.rows import OpeningRecordRow
+from fairbid.store.uow import SqlUnitOfWork
+
+__all__ = ["MIN_BIDS_TO_OPEN", "AdvanceResult", "advance_clock", "compute_beacon", "due_section_ids"]
+
+MIN_BIDS_TO_OPEN = 3  # 招标投标法 第二十八条, 条例 第四十四条 (T07)
+CHRONOGRAPH = Actor(role=Role.MACHINE, job="chronograph")
+
+
+@dataclass(frozen=True, slots=True)
+class AdvanceResult:
+    section_id: str
+    applied: tuple[Action, ...]
+    status: str
+    next_check: datetime | None
+
+
+def compute_beacon(seed: bytes, envelope_digests: list[str], section_id: str) -> bytes:
+    """beacon = SM3(seed ‖ sorted bid digests ‖ section id) (DESIGN.md, "Sealed bids" step 5)."""
+    ordered = b"".join(bytes.fromhex(d) for d in sorted(envelope_digests))
+    return sm3(seed + ordered + section_id.encode("utf-8"))
+
+
+def due_section_ids(*, uow: SqlUnitOfWork, clock: Clock) -> list[str]:
+    """Sections whose stored ``next_check`` has come (what the scheduler loop polls)."""
+    now = clock.now()
+    with uow:
+        return uow.sections.due_ids(now)
+
+
+def advance_clock(section_id: str, *, uow: SqlUnitOfWork, clock: Clock) -> AdvanceResult:
+    """Apply every event of the section that is due by ``clock.now()``, one at a time, in one transaction."""
+    now = clock.now()
+    applied: list[Action] = []
+    with uow:
+        section = uow.sections.get(section_id)
+        while True:
+            due = [e for e in due_events(section) if e.is_due(now)]
+            if not due:
+                break
+            applied.append(_apply(uow, section, due[0], now))
+        upcoming = next_check(section)
+        uow.sections.save(section, next_check=upcoming)
+        uow.commit()
+    return AdvanceResult(section.id, tuple(applied), section.status.value, upcoming)
+
+
+def _apply(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime) -> Action:
+    match event.action:
+        case Action.START_BIDDING:
+            apply_transition(section, Action.START_BIDDING, actor=CHRONOGRAPH, now=now)
+            _log(uow, section, LedgerAction.SECTION_BIDDING_STARTED, event, now, {})
+            return Action.START_BIDDING
+        case Action.OPEN_BIDS:
+            return _open_bids(uow, section, event, now)
+        case Action.CLOSE_DECRYPTION:
+            _close_decryption(uow, section, event, now)
+            return Action.CLOSE_DECRYPTION
+        case Action.AWARD:
+            _award(uow, section, event, now)
+            return Action.AWARD
+        case _:
+            raise RuntimeError(f"the chronograph has no handler for {event.action}")
+
+
+def _log(
+    uow: SqlUnitOfWork,
+    section: Section,
+    action: LedgerAction,
+    event: DueEvent,
+    now: datetime,
+    payload: dict[str, object],
+) -> None:
+    record(
+        uow,
+        actor=CHRONOGRAPH,
+        action=action,
+        subject_type="section",
+        subject_id=section.id,
+        payload={"due_at": event.due_at.isoformat(), **payload},
+        snapshot=section_snapshot(section),
+        now=now,
+    )
+
+
+def _open_bids(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime) -> Action:
+    """At the deadline: fewer than three bids fails the section (流标); otherwise open and reveal the beacon."""
+    sealed = [b for b in uow.bids.in_section(section.id) if b.status is BidStatus.SEALED]
+    if len(sealed) < MIN_BIDS_TO_OPEN:
+        reason = (
+            f"{len(sealed)} bid(s) were received by the deadline; with fewer than three the bids are not opened "
+            "and the section must be re-tendered (招标投标法 第二十八条, 条例 第四十四条)."
+        )
+        apply_transition(section, Action.FAIL_FOR_TOO_FEW_BIDS, actor=CHRONOGRAPH, now=now, reason=reason)
+        _log(uow, section, LedgerAction.SECTION_FAILED, event, now, {"reason": reason, "bids": len(sealed)})
+        return Action.FAIL_FOR_TOO_FEW_BIDS
+    apply_transition(section, Action.OPEN_BIDS, actor=CHRONOGRAPH, now=now)
+    seed_hex = uow.sections.seed(section.id)
+    if seed_hex is None:
+        raise RuntimeError(f"section {section.id} was published without a seed")
+    digests = sorted(b.envelope_digest for b in sealed)
+    beacon = compute_beacon(bytes.fromhex(seed_hex), digests, section.id)
+    section.beacon = beacon.hex()
+    k = draw_k(beacon, section.k_values)
+    record(
+        uow,
+        actor=CHRONOGRAPH,
+        action=LedgerAction.BEACON_REVEALED,
+        subject_type="section",
+        subject_id=section.id,
+        payload={
+            "seed": seed_hex,
+            "seed_commitment": section.seed_commitment,
+            "envelope_digests": digests,
+            "beacon": section.beacon,
+            "formula": "SM3(seed || sorted envelope digests || section id)",
+            "k_values": [str(v) for v in section.k_values],
+            "k": str(k),
+        },
+        now=now,
+    )
+    _log(uow, section, LedgerAction.SECTION_OPENED, event, now, {"bids": len(sealed)})
+    return Action.OPEN_BIDS
+
+
+def _close_decryption(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime) -> None:
+    """At the window's close: reject what was not decrypted, publish the opening record (开标记录)."""
+    bids = uow.bids.in_section(section.id)
+    for bid in bids:
+        if reject_undecrypted(bid):
+            uow.bids.save(bid)
+            record(
+                uow,
+                actor=CHRONOGRAPH,
+                action=LedgerAction.BID_REJECTED,
+                subject_type="bid",
+                subject_id=bid.id,
+                payload={"reason": bid.reject_reason},
+                snapshot=bid_snapshot(bid),
+                now=now,
+            )
+    orgs = uow.organisations.names([b.bidder_id for b in bids])
+    content: dict[str, object] = {
+        "section": {"id": section.id, "code": section.code, "name": section.name},
+        "bid_deadline": section.schedule.bid_deadline.isoformat(),
+        "ceiling_price": str(section.ceiling_price),
+        "beacon": section.beacon,
+        "k": str(draw_k(bytes.fromhex(section.beacon or ""), section.k_values)),
+        "bids": [
+            {
+                "bidder": orgs[b.bidder_id].name,
+                "credit_code": orgs[b.bidder_id].credit_code,
+                "status": b.status.value,
+                "price": None if b.data is None else str(b.data.price),
+                "duration_days": None if b.data is None else b.data.duration_days,
+                "quality": None if b.data is None else b.data.quality,
+                "bid_security": None if b.data is None else b.data.bid_security_ref,
+                "decrypted_at": None if b.decrypted_at is None else b.decrypted_at.isoformat(),
+                "reason": b.reject_reason,
+            }
+            for b in bids
+            if b.status is not BidStatus.WITHDRAWN
+        ],
+    }
+    digest = sm3_hex(canonical_json(content))
+    uow.records.put_opening_record(
+        OpeningRecordRow(section_id=section.id, published_at=now, content=content, digest=digest)
+    )
+    apply_transition(section, Action.CLOSE_DECRYPTION, actor=CHRONOGRAPH, now=now)
+    record(
+        uow,
+        actor=CHRONOGRAPH,
+        action=LedgerAction.OPENING_RECORD_PUBLISHED,
+        subject_type="opening_record",
+        subject_id=section.id,
+        payload={"digest": digest},
+        snapshot={"digest": digest},
+        now=now,
+    )
+    _log(uow, section, LedgerAction.SECTION_DECRYPTION_CLOSED, event, now, {})
+
+
+def _award(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime) -> None:
+    """Publicity over with no objection pending: rank 1 wins (条例 第五十五条, state-funded)."""
+    candidates = uow.records.candidates(section.id)
+    winner = candidates[0]
+    winner.awarded_at = now
+    rate = savings_rate(section.ceiling_price, winner.price)
+    apply_transition(section, Action.AWARD, actor=CHRONOGRAPH, now=now)
+    record(
+        uow,
+        actor=CHRONOGRAPH,
+        action=LedgerAction.SECTION_AWARDED,
+        subject_type="candidate",
+        subject_id=f"{section.id}:{winner.rank}",
+        payload={
+            "section_id": section.id,
+            "bidder_id": winner.bidder_id,
+            "price": str(winner.price),
+            "savings_rate_percent": str(rate),
+            "savings_rate_baseline": "ceiling_price (最高投标限价)",
+        },
+        snapshot=candidate_snapshot(winner.rank, winner.bid_id, winner.bidder_id, str(winner.price), True),
+        now=now,
+    )
+    _log(uow, section, LedgerAction.SECTION_AWARDED, event, now, {"winner": winner.bidder_id})

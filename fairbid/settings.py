@@ -1,0 +1,47 @@
+"""One settings class, built per entrypoint from FAIRBID_* variables and flags, and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DEFAULT_DATABASE_URL", "Settings"]
+
+DEFAULT_DATABASE_URL = "sqlite:///fairbid.db"
+
+
+class Settings(BaseSettings):
+    """Where data lives and how the server behaves. Defaults: an SQLite file and a blob folder here."""
+
+    model_config = SettingsConfigDict(env_prefix="FAIRBID_", extra="ignore")
+
+    environment: str = Field("development", description="development | test | production")
+    database_url: str = DEFAULT_DATABASE_URL
+    data_dir: Path = Path("fairbid-data")
+    platform_key_passphrase: SecretStr = SecretStr("development-only")
+    token_hours: int = 8
+    max_envelope_bytes: int = 600 * 1024 * 1024  # a 500 MB bid plus framing
+    max_plaintext_bytes: int = 2 * 1024 * 1024 * 1024
+    scheduler_interval_seconds: float = 1.0
+    clock_speed: float = 1.0  # >1 runs an accelerated clock (demos)
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets(self) -> Settings:
+        if (
+            self.environment == "production"
+            and self.platform_key_passphrase.get_secret_value() == "development-only"
+        ):
+            raise ValueError(
+                "set FAIRBID_PLATFORM_KEY_PASSPHRASE: the development placeholder is refused in production"
+            )
+        return self
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def platform_key_path(self) -> Path:
+        return self.data_dir / "platform-key.json"
