@@ -42,7 +42,7 @@ DEFAULT_MAX_RATIO = 200
 
 @dataclass(frozen=True, slots=True)
 class AttachmentInfo:
-    """One attachment as opened: its name, size in bytes and SM3 digest (hex)."""
+    """One attachment as opened: its name, size in bytes and SM3 digest (hex; empty if not asked for)."""
 
     name: str
     size: int
@@ -77,8 +77,9 @@ class _HashingReader:
 class _Sink:
     """Digests attachments and, given a directory, writes them under temporary names."""
 
-    def __init__(self, directory: Path | None) -> None:
+    def __init__(self, directory: Path | None, *, digest: bool) -> None:
         self._directory = directory
+        self._digest = digest
         self._file: BinaryIO | None = None
         self._hash = hashes.Hash(hashes.SM3())
         self._name = ""
@@ -95,7 +96,8 @@ class _Sink:
             self.written.append((temporary, self._directory / name))
 
     def write(self, data: bytes) -> None:
-        self._hash.update(data)
+        if self._digest:
+            self._hash.update(data)
         self.total += len(data)
         if self._file is not None:
             self._file.write(data)
@@ -104,7 +106,8 @@ class _Sink:
         if self._file is not None:
             self._file.close()
             self._file = None
-        self.infos.append(AttachmentInfo(self._name, self._size, self._hash.finalize().hex()))
+        digest = self._hash.finalize().hex() if self._digest else ""
+        self.infos.append(AttachmentInfo(self._name, self._size, digest))
 
     def commit(self) -> None:
         for temporary, final in self.written:
@@ -160,6 +163,7 @@ def open_envelope(
     max_ratio: int = DEFAULT_MAX_RATIO,
     expected_envelope_sm3: str | None = None,
     bidder_public_key: PublicKey | None = None,
+    digest_attachments: bool = True,
 ) -> OpenedBid:
     """Decrypt, decompress and parse an envelope; raise on anything wrong, leaving nothing behind.
 
@@ -168,7 +172,8 @@ def open_envelope(
     ``max_plaintext_bytes`` or inflating more than ``max_ratio`` times (a zip bomb) raise
     :class:`InvalidEnvelope`. With ``expected_envelope_sm3`` (the receipt's digest) and
     ``bidder_public_key`` the stored bytes and the bidder's signature are checked again in the same pass.
-    Attachments go to ``attachment_dir`` (which must exist) under their own names, or are only digested.
+    Attachments go to ``attachment_dir`` (which must exist) under their own names, or are only digested;
+    ``digest_attachments=False`` skips their SM3 (``AttachmentInfo.sm3`` is then empty).
     """
     reader = _HashingReader(src)
     prefix, header = read_header(reader)
@@ -184,7 +189,7 @@ def open_envelope(
         chunk_size=header.chunk_size,
     )
     frames = _Frames(reader, opener, header)
-    sink = _Sink(attachment_dir)
+    sink = _Sink(attachment_dir, digest=digest_attachments)
     try:
         pieces = inflate(frames, max_bytes=max_plaintext_bytes, max_ratio=max_ratio)
         form_bytes, _ = parse_payload(pieces, sink)
