@@ -24,6 +24,7 @@ from fairbid.domain.expert.model import (
     VenueRole,
 )
 from fairbid.domain.expert.plan import DrawPlan, SeatQuota, plan_quotas, validate_plan
+from fairbid.domain.expert.roster import REQUIRED_COLUMNS, parse_expert_csv
 from fairbid.domain.expert.rules import (
     AvoidanceCheck,
     AvoidancePolicy,
@@ -35,8 +36,11 @@ from fairbid.domain.expert.rules import (
     validate_committee,
     years_before,
 )
+from fairbid.domain.expert.session import CHECK_IN, SessionAction, check_in, record_action
 
 __all__ = [
+    "CHECK_IN",
+    "REQUIRED_COLUMNS",
     "SENIOR_TITLES",
     "AvoidanceCheck",
     "AvoidancePolicy",
@@ -56,15 +60,19 @@ __all__ = [
     "Relationship",
     "SeatQuota",
     "SeatStatus",
+    "SessionAction",
     "Title",
     "Venue",
     "VenueRole",
     "avoidance_reasons",
+    "check_in",
     "draw_committee",
     "draw_replacements",
     "expire_unanswered",
     "is_expert_qualified",
+    "parse_expert_csv",
     "plan_quotas",
+    "record_action",
     "record_answer",
     "validate_committee",
     "validate_plan",

@@ -161,9 +161,7 @@ def _shortfall(
         else:
             reasons[reason] += 1
     elsewhere = sum(
-        1
-        for e in pool
-        if quota.specialty in e.specialties and e.region not in regions and check.first(e) is None
+        1 for e in pool if quota.specialty in e.specialties and e.region not in regions and check.first(e) is None
     )
     return QuotaShortfall(
         venue_id=quota.venue_id,
@@ -209,9 +207,7 @@ def _fill(
         counts.append((quota.venue_id, quota.specialty, len(candidates)))
         if len(candidates) < quota.count:
             shortfall = _shortfall(pool, plan, quota, check, frozenset(taken))
-            raise RuleViolation(
-                shortfall.explain(), rule="expert-quota", citation=QUOTA_CITATION, field="quotas"
-            )
+            raise RuleViolation(shortfall.explain(), rule="expert-quota", citation=QUOTA_CITATION, field="quotas")
         for expert in _pick(candidates, quota.count, stream):
             taken.add(expert.expert_id)
             drawn.append(expert)

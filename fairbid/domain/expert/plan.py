@@ -83,8 +83,7 @@ def validate_plan(plan: DrawPlan) -> DrawPlan:
     total = sum(q.count for q in plan.quotas)
     if total != plan.committee.expert_seats:
         raise RuleViolation(
-            f"The quotas add up to {total} experts but the committee has {plan.committee.expert_seats} "
-            "expert seats.",
+            f"The quotas add up to {total} experts but the committee has {plan.committee.expert_seats} expert seats.",
             rule="T13",
             citation="法 第三十七条",
             field="quotas",

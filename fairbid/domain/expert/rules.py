@@ -169,9 +169,7 @@ class AvoidanceCheck:
 
     __slots__ = ("_bidders", "_now", "_parties", "_policy", "_tenderee", "_window")
 
-    def __init__(
-        self, parties: DrawParties, policy: AvoidancePolicy, *, window: Period, now: datetime
-    ) -> None:
+    def __init__(self, parties: DrawParties, policy: AvoidancePolicy, *, window: Period, now: datetime) -> None:
         if now.tzinfo is None:
             raise ValueError("now must be an aware UTC datetime")
         self._parties = parties.all
@@ -190,9 +188,7 @@ class AvoidanceCheck:
         return next(self._iter(expert), None)
 
     def _iter(self, expert: Expert) -> Iterator[AvoidanceReason]:
-        return _reasons(
-            expert, self._parties, self._bidders, self._tenderee, self._policy, self._window, self._now
-        )
+        return _reasons(expert, self._parties, self._bidders, self._tenderee, self._policy, self._window, self._now)
 
 
 def avoidance_reasons(

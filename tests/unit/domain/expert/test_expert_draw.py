@@ -224,6 +224,4 @@ def test_draw_committee_never_picks_avoided_expert(seed: int, bad: set[int]) -> 
         assert error.rule == "expert-quota"
         return
     for seat in draw.seats:
-        assert (
-            avoidance_reasons(by_id[seat.expert_id], PARTIES, AvoidancePolicy(), window=WINDOW, now=NOW) == ()
-        )
+        assert avoidance_reasons(by_id[seat.expert_id], PARTIES, AvoidancePolicy(), window=WINDOW, now=NOW) == ()
