@@ -82,9 +82,7 @@ def extremes_per_end(n: int) -> int:
     return 3
 
 
-def benchmark_price(
-    prices: Mapping[str, Decimal], rule: BenchmarkRule, *, k: Decimal | None = None
-) -> Benchmark:
+def benchmark_price(prices: Mapping[str, Decimal], rule: BenchmarkRule, *, k: Decimal | None = None) -> Benchmark:
     """The benchmark price B (评标基准价) over the valid bids' evaluated prices, keyed by bid ID.
 
     Extremes are removed by count in (price, bid ID) order, so equal prices are removed deterministically.
@@ -107,9 +105,14 @@ def benchmark_price(
     mean = _CTX.divide(sum((p for _, p in kept), Decimal(0)), Decimal(len(kept)))
     value = mean
     if k is not None:
-        if not Decimal(0) < k < Decimal(1):
-            raise InvalidInput(f"K must lie strictly between 0 and 1, got {k}.", field="k")
-        value = mean * (1 - k) if rule.k_mode is KMode.ONE_MINUS_K else mean * k
+        if rule.k_mode is KMode.ONE_MINUS_K:
+            if not Decimal(0) <= k < Decimal(1):
+                raise InvalidInput(f"A downward rate K lies in [0, 1), got {k}.", field="k")
+            value = mean * (1 - k)
+        else:
+            if not Decimal(0) < k <= Decimal(1):
+                raise InvalidInput(f"A coefficient K lies in (0, 1], got {k}.", field="k")
+            value = mean * k
     return Benchmark(
         value=value.quantize(rule.quantum, rounding=ROUND_HALF_UP),
         mean=mean,
@@ -198,9 +201,7 @@ def lowest_price_table(bids: Sequence[PricedBid]) -> tuple[ComparisonRow, ...]:
     """
     for bid in bids:
         if any(not a.reason.strip() for a in bid.adjustments):
-            raise InvalidInput(
-                f"Every price adjustment of bid {bid.bid_id} needs a reason.", field="adjustments"
-            )
+            raise InvalidInput(f"Every price adjustment of bid {bid.bid_id} needs a reason.", field="adjustments")
     ordered = sorted(bids, key=lambda b: (b.evaluated_price, b.bid_id))
     rows: list[ComparisonRow] = []
     for bid in ordered:

@@ -184,8 +184,7 @@ def select_winner(
     if state_funded:
         if chosen is not None and chosen != remaining[0]:
             raise RuleViolation(
-                f"In a state-funded project the first remaining candidate ({remaining[0]}) wins, "
-                f"not {chosen}.",
+                f"In a state-funded project the first remaining candidate ({remaining[0]}) wins, not {chosen}.",
                 rule="T18",
                 citation="条例 第五十五条",
             )

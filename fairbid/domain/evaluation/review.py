@@ -212,9 +212,7 @@ def review_bid(bid: BidFacts, req: Requirements, *, now: datetime) -> BidReview:
     return BidReview(bid.bid_id, results)
 
 
-def _verdict(
-    review: BidReview, check_id: str, committee: frozenset[str], verdict: ExpertVerdict
-) -> BidReview:
+def _verdict(review: BidReview, check_id: str, committee: frozenset[str], verdict: ExpertVerdict) -> BidReview:
     if verdict.expert_id not in committee:
         raise NotPermitted(f"{verdict.expert_id} is not on this committee.", field="expert_id")
     target = review.result(check_id)

@@ -44,9 +44,7 @@ def _bounds_error(sheet: ScoreSheet, rubric: Rubric) -> InvalidInput | None:
                 field=f"scores.{item_id}",
             )
         if not isinstance(value, Decimal) or not value.is_finite():
-            return InvalidInput(
-                f"The score for {item_id!r} must be a finite decimal.", field=f"scores.{item_id}"
-            )
+            return InvalidInput(f"The score for {item_id!r} must be a finite decimal.", field=f"scores.{item_id}")
         if not item.min_score <= value <= item.max_score:
             return InvalidInput(
                 f"The score {value} for {item_id!r} is outside [{item.min_score}, {item.max_score}].",
@@ -120,9 +118,7 @@ def visible_sheets(
 def _item_score(values: list[Decimal], rubric: Rubric) -> Decimal:
     if rubric.aggregation is Aggregation.TRIMMED_MEAN and len(values) >= rubric.trim_from:
         values = sorted(values)[1:-1]
-    return _CTX.divide(sum(values, Decimal(0)), Decimal(len(values))).quantize(
-        rubric.quantum, rounding=ROUND_HALF_UP
-    )
+    return _CTX.divide(sum(values, Decimal(0)), Decimal(len(values))).quantize(rubric.quantum, rounding=ROUND_HALF_UP)
 
 
 def aggregate_scores(
@@ -155,9 +151,7 @@ def aggregate_scores(
         bucket[sheet.expert_id] = sheet
     missing = sum(len(committee) - len(v) for v in by_bid.values())
     if missing:
-        raise InvalidInput(
-            f"{missing} score sheets are still missing; aggregate once all are in.", field="sheets"
-        )
+        raise InvalidInput(f"{missing} score sheets are still missing; aggregate once all are in.", field="sheets")
     scores: dict[str, BidScore] = {}
     for bid_id, bid_sheets in by_bid.items():
         ordered = [bid_sheets[e] for e in committee]
@@ -175,9 +169,7 @@ def aggregate_scores(
             items[item.item_id] = value
         subjective_total = sum((items[i.item_id] for i in subjective), Decimal(0))
         objective_total = sum((items[i.item_id] for i in objective_items), Decimal(0))
-        scores[bid_id] = BidScore(
-            bid_id, items, subjective_total, objective_total, subjective_total + objective_total
-        )
+        scores[bid_id] = BidScore(bid_id, items, subjective_total, objective_total, subjective_total + objective_total)
     return ScoringResult(scores=scores, warnings=score_warnings(rubric, by_bid, committee))
 
 

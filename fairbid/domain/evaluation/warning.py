@@ -113,22 +113,16 @@ def score_warnings(
     return tuple(warnings)
 
 
-def answer_warning(
-    warning: ScoreWarning, *, expert_id: str, revised: bool, reason: str, at: datetime
-) -> WarningAnswer:
+def answer_warning(warning: ScoreWarning, *, expert_id: str, revised: bool, reason: str, at: datetime) -> WarningAnswer:
     """A warned expert confirms or revises, always with a written reason (条例 第五十三条)."""
     if expert_id not in warning.experts:
-        raise NotPermitted(
-            f"Warning {warning.warning_id} is not addressed to {expert_id}.", field="expert_id"
-        )
+        raise NotPermitted(f"Warning {warning.warning_id} is not addressed to {expert_id}.", field="expert_id")
     if not reason.strip():
         raise InvalidInput("Confirming or revising a warned score needs a written reason.", field="reason")
     return WarningAnswer(warning.warning_id, expert_id, revised, reason.strip(), at)
 
 
-def unresolved_warnings(
-    warnings: Iterable[ScoreWarning], answers: Iterable[WarningAnswer]
-) -> tuple[ScoreWarning, ...]:
+def unresolved_warnings(warnings: Iterable[ScoreWarning], answers: Iterable[WarningAnswer]) -> tuple[ScoreWarning, ...]:
     """Warnings that some addressed expert has not answered yet."""
     answered = {(a.warning_id, a.expert_id) for a in answers}
     return tuple(w for w in warnings if any((w.warning_id, e) not in answered for e in w.experts))

@@ -77,8 +77,11 @@ def test_benchmark_price_refuses_k_mismatch_and_empty_input() -> None:
         benchmark_price({"a": D(1)}, BenchmarkRule(), k=D("0.9"))
     with pytest.raises(InvalidInput):
         benchmark_price({}, BenchmarkRule())
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match="coefficient"):
         benchmark_price({"a": D(1)}, BenchmarkRule(k_mode=KMode.TIMES_K), k=D("1.2"))
+    with pytest.raises(InvalidInput, match="downward rate"):
+        benchmark_price({"a": D(1)}, BenchmarkRule(k_mode=KMode.ONE_MINUS_K), k=D("1"))
+    assert benchmark_price({"a": D(5)}, BenchmarkRule(k_mode=KMode.ONE_MINUS_K), k=D(0)).value == D("5.00")
 
 
 def test_deviation_rate_in_percent() -> None:

@@ -73,9 +73,7 @@ def test_review_bid_passes_compliant_bid_with_citations() -> None:
         ({"security_valid_until": None}, "bid_security", "第二十六条"),
     ],
 )
-def test_review_bid_fails_each_check_with_reason(
-    change: dict[str, object], check_id: str, citation: str
-) -> None:
+def test_review_bid_fails_each_check_with_reason(change: dict[str, object], check_id: str, citation: str) -> None:
     review = review_bid(replace(BID, **change), REQ, now=NOW)  # type: ignore[arg-type]
     assert [f.check_id for f in review.failures] == [check_id]
     failure = review.failures[0]
@@ -112,9 +110,7 @@ def test_dispute_and_confirm_are_recorded_once_per_expert() -> None:
 def test_majority_dispute_reverses_machine_result() -> None:
     review = review_bid(BID, REQ, now=NOW)
     for expert in ("X1", "X2", "X3"):
-        review = dispute_check(
-            review, "quality", expert_id=expert, committee=COMMITTEE, reason="不符", at=NOW
-        )
+        review = dispute_check(review, "quality", expert_id=expert, committee=COMMITTEE, reason="不符", at=NOW)
     assert review.result("quality").outcome(5) is False
 
 
@@ -163,9 +159,7 @@ def test_rank_bids_refuses_more_than_three_candidates() -> None:
 
 
 def test_select_winner_state_funded_takes_first_remaining() -> None:
-    ranking = rank_bids(
-        [RankEntry(b, D(p)) for b, p in (("a", 1), ("b", 2), ("c", 3))], method=RankMethod.LOWEST_PRICE
-    )
+    ranking = rank_bids([RankEntry(b, D(p)) for b, p in (("a", 1), ("b", 2), ("c", 3))], method=RankMethod.LOWEST_PRICE)
     assert select_winner(ranking, state_funded=True) == "a"
     with pytest.raises(RuleViolation, match="first remaining candidate"):
         select_winner(ranking, state_funded=True, chosen="b")

@@ -46,9 +46,7 @@ def sheet(expert: str, bid: str, tech: str, plan: str, **extra: object) -> Score
 
 
 def check(s: ScoreSheet, previous: ScoreSheet | None = None) -> ScoreSheet:
-    return check_sheet(
-        s, RUBRIC, committee=frozenset(COMMITTEE), bids=BIDS, deadline=DEADLINE, previous=previous
-    )
+    return check_sheet(s, RUBRIC, committee=frozenset(COMMITTEE), bids=BIDS, deadline=DEADLINE, previous=previous)
 
 
 def calm_sheets() -> list[ScoreSheet]:
@@ -135,9 +133,7 @@ def test_aggregate_scores_refuses_partial_committee_and_outsiders() -> None:
     with pytest.raises(InvalidInput, match="missing"):
         aggregate_scores(RUBRIC, calm_sheets()[:-1], OBJECTIVE, committee=COMMITTEE)
     with pytest.raises(NotPermitted):
-        aggregate_scores(
-            RUBRIC, [*calm_sheets(), sheet("Y9", "B1", "1", "1")], OBJECTIVE, committee=COMMITTEE
-        )
+        aggregate_scores(RUBRIC, [*calm_sheets(), sheet("Y9", "B1", "1", "1")], OBJECTIVE, committee=COMMITTEE)
     with pytest.raises(InvalidInput, match="machine"):
         aggregate_scores(RUBRIC, calm_sheets(), {"B1": {}, "B2": {"credit": D(3)}}, committee=COMMITTEE)
 
@@ -192,8 +188,6 @@ def test_aggregated_scores_stay_within_bounds(techs: list[Decimal]) -> None:
     sheets = [sheet(e, "B1", str(t), "10") for e, t in zip(COMMITTEE, techs, strict=True)]
     sheets += [sheet(e, "B2", "0", "0") for e in COMMITTEE]
     for aggregation in Aggregation:
-        result = aggregate_scores(
-            replace(RUBRIC, aggregation=aggregation), sheets, OBJECTIVE, committee=COMMITTEE
-        )
+        result = aggregate_scores(replace(RUBRIC, aggregation=aggregation), sheets, OBJECTIVE, committee=COMMITTEE)
         assert min(techs) <= result.scores["B1"].items["tech"] <= max(techs)
         assert D(0) <= result.scores["B1"].total <= D(35)
