@@ -51,7 +51,7 @@ class AttachmentInfo:
 
 @dataclass(frozen=True, slots=True)
 class OpenedBid:
-    """A decrypted bid: the header, the structured form, the attachments and the envelope digest."""
+    """A decrypted bid: header, structured form, attachments, envelope digest (empty if not computed)."""
 
     header: EnvelopeHeader
     form: BidForm
@@ -61,13 +61,17 @@ class OpenedBid:
 
 
 class _HashingReader:
-    def __init__(self, src: BinaryIO) -> None:
+    """Exact reads; hashes what it reads when asked to (the SM3 pass is the opening's main extra cost)."""
+
+    def __init__(self, src: BinaryIO, *, hashing: bool) -> None:
         self._src = src
+        self._hashing = hashing
         self.hash = hashes.Hash(hashes.SM3())
 
     def read(self, size: int, /) -> bytes:
         data = read_exact(self._src, size)
-        self.hash.update(data)
+        if self._hashing:
+            self.hash.update(data)
         return data
 
     def at_end(self) -> bool:
@@ -171,11 +175,14 @@ def open_envelope(
     raises :class:`InvalidKey`. Tampering, truncation, trailing bytes, a plaintext over
     ``max_plaintext_bytes`` or inflating more than ``max_ratio`` times (a zip bomb) raise
     :class:`InvalidEnvelope`. With ``expected_envelope_sm3`` (the receipt's digest) and
-    ``bidder_public_key`` the stored bytes and the bidder's signature are checked again in the same pass.
+    ``bidder_public_key`` the stored bytes and the bidder's signature are checked again in the same pass
+    (without either, no SM3 pass is made and ``OpenedBid.envelope_sm3`` is empty: the tags and the key
+    commitment still prove the content is what the holder of the content key sealed).
     Attachments go to ``attachment_dir`` (which must exist) under their own names, or are only digested;
     ``digest_attachments=False`` skips their SM3 (``AttachmentInfo.sm3`` is then empty).
     """
-    reader = _HashingReader(src)
+    hashing = expected_envelope_sm3 is not None or bidder_public_key is not None
+    reader = _HashingReader(src, hashing=hashing)
     prefix, header = read_header(reader)
     if len(content_key) != header.suite.content_key_size or not hmac.compare_digest(
         key_commitment(content_key, header.nonce_prefix), header.key_commitment
@@ -193,13 +200,11 @@ def open_envelope(
     try:
         pieces = inflate(frames, max_bytes=max_plaintext_bytes, max_ratio=max_ratio)
         form_bytes, _ = parse_payload(pieces, sink)
-        envelope_sm3 = reader.hash.finalize().hex()
+        envelope_sm3 = reader.hash.finalize().hex() if hashing else ""
         if expected_envelope_sm3 is not None and not hmac.compare_digest(envelope_sm3, expected_envelope_sm3):
             raise InvalidEnvelope("The stored envelope differs from the one receipted.")
         if bidder_public_key is not None:
-            verify_signature(
-                bidder_public_key, signed_message(header, frames.ciphertext_sm3), frames.signature
-            )
+            verify_signature(bidder_public_key, signed_message(header, frames.ciphertext_sm3), frames.signature)
         try:
             form = BidForm.from_bytes(form_bytes)
         except ValueError as exc:

@@ -229,3 +229,18 @@ def test_open_refuses_signature_by_another_key() -> None:
 def test_seal_refuses_attachment_with_a_path() -> None:
     with pytest.raises(ValueError, match="plain file names"):
         seal(attachments={"../etc/passwd": b"x"})
+
+
+def test_open_refuses_older_envelope_swapped_in_storage() -> None:
+    key = generate_key()
+    older, current = seal(key=key), seal(key=key)
+    current_key = unwrap_content_key(io.BytesIO(current.data), key)
+    with pytest.raises(InvalidKey):
+        open_envelope(io.BytesIO(older.data), content_key=current_key, max_plaintext_bytes=LIMIT)
+    with pytest.raises(InvalidEnvelope):
+        open_envelope(
+            io.BytesIO(current.data[:-1] + bytes([current.data[-1] ^ 1])),
+            content_key=current_key,
+            max_plaintext_bytes=LIMIT,
+            expected_envelope_sm3=current.result.envelope_sm3,
+        )
