@@ -25,10 +25,12 @@ _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:\n]")
 _SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
 _NEGATION_BEFORE = re.compile(
     r"不得|不应|不能|不可|禁止|严禁|不要求|无需|无须|不需要?|不必|不设|不以|不将|取消|杜绝|避免|防止|不再|并非|不含|不属于"
+    r"|未设置?|未要求|没有要求|未作"
 )
 _NEGATION_AFTER = re.compile(
     r"^[^，,；;。\n]{0,14}?(?:不作为|不得作为|不予(?!计分|得分|认可)|不计入|不加分|不作要求|不做要求|不作限制|不做限制|不受限制|均可)"
 )
+_EQUAL_TREATMENT = re.compile(r"一视同仁|同等对待|平等对待|平等参与|同等认可")
 _INVERTER = re.compile(r"(?:非|外|以外)$")
 _LAW_REF = re.compile(
     r"《[^》\n]{2,40}(?:法|条例|规则|办法|规定|意见|通知|细则)》|第[一二三四五六七八九十百零〇0-9]+条|〔20\d\d〕\d+号"
@@ -90,6 +92,11 @@ def _negated(layout: _Layout, start: int, end: int) -> bool:
     return not _INVERTER.search(before) and _NEGATION_AFTER.search(layout.text[end:right]) is not None
 
 
+def _equal_treatment(layout: _Layout, start: int, end: int) -> bool:
+    left, right = layout.sentence(start, end)
+    return _EQUAL_TREATMENT.search(layout.text[left:right]) is not None
+
+
 def _quoted_law(layout: _Layout, start: int, end: int) -> bool:
     if layout.in_law_quote(start):
         return True
@@ -112,7 +119,7 @@ def _matches(rule: TextRule, layout: _Layout) -> Iterator[Finding]:
             s_left, s_right = layout.sentence(start, end)
             if rule.exempt.search(text[s_left:s_right]):
                 continue
-        if _negated(layout, start, end) or _quoted_law(layout, start, end):
+        if _negated(layout, start, end) or _quoted_law(layout, start, end) or _equal_treatment(layout, start, end):
             continue
         yield Finding(
             rule=rule.rule.id,
