@@ -142,16 +142,12 @@ class PlatformClient:
 
     def status(self, section_id: str) -> dict[str, Any]:
         """This bidder's own bid in a section: status, envelope digest, receipt."""
-        value = self._json(
-            self._http.get(f"/api/sections/{section_id}/bids/mine", headers=self._headers()), 200
-        )
+        value = self._json(self._http.get(f"/api/sections/{section_id}/bids/mine", headers=self._headers()), 200)
         return dict(value)
 
     def withdraw(self, section_id: str) -> None:
         """Withdraw this bidder's bid (撤回) before the deadline."""
-        self._json(
-            self._http.delete(f"/api/sections/{section_id}/bids/mine", headers=self._headers()), 200, 204
-        )
+        self._json(self._http.delete(f"/api/sections/{section_id}/bids/mine", headers=self._headers()), 200, 204)
 
     def decrypt(self, section_id: str, content_key: bytes) -> dict[str, Any]:
         """Hand over the content key during the decryption window (在线解密); returns the opened data."""

@@ -63,8 +63,6 @@ def machine_identifiers(
     return {name: value for name, value in found.items() if value}
 
 
-def machine_fingerprint(
-    salt: bytes = DEFAULT_FINGERPRINT_SALT, *, identifiers: Mapping[str, str] | None = None
-) -> str:
+def machine_fingerprint(salt: bytes = DEFAULT_FINGERPRINT_SALT, *, identifiers: Mapping[str, str] | None = None) -> str:
     """HMAC-SM3 of this machine's identifiers under the platform-wide salt; 64 hex digits."""
     return fingerprint(salt, machine_identifiers() if identifiers is None else identifiers)

@@ -31,9 +31,7 @@ from fairbid.domain.errors import CryptoFailure, FairbidError, InvalidInput
 
 __all__ = ["app"]
 
-app = typer.Typer(
-    help="The bidder's tool: keys, sealing, submission and the online opening.", no_args_is_help=True
-)
+app = typer.Typer(help="The bidder's tool: keys, sealing, submission and the online opening.", no_args_is_help=True)
 
 
 class OutputFormat(StrEnum):
@@ -100,9 +98,7 @@ def _with_client(server: str, username: str, password: str, action: Callable[[Pl
 @app.command()
 def keygen(
     out: Annotated[Path, typer.Option("--out", help="Where to write the new key file.")],
-    suite: Annotated[
-        Suite, typer.Option("--suite", help="gm (SM2, default) or intl (Ed25519/X25519).")
-    ] = Suite.GM,
+    suite: Annotated[Suite, typer.Option("--suite", help="gm (SM2, default) or intl (Ed25519/X25519).")] = Suite.GM,
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Generate a key pair; the private key is stored encrypted under a passphrase."""
@@ -193,9 +189,7 @@ def decrypt(
 @app.command("verify-receipt")
 def verify_receipt_command(
     receipt: Annotated[Path, typer.Argument(help="The receipt JSON saved by `submit`.")],
-    envelope: Annotated[
-        Path | None, typer.Option("--envelope", help="Also check it names this file.")
-    ] = None,
+    envelope: Annotated[Path | None, typer.Option("--envelope", help="Also check it names this file.")] = None,
     platform_key: Annotated[
         str | None,
         typer.Option("--platform-key", help="The platform key as gm:04… (else asked from --server)."),

@@ -158,9 +158,7 @@ def seal_envelope(
     header_bytes = header.to_bytes()
     out = _HashingWriter(dst)
     out.write(MAGIC + len(header_bytes).to_bytes(4, "big") + header_bytes)
-    sealer = ChunkSealer(
-        suite, content_key, nonce_prefix=nonce_prefix, aad=sm3(header_bytes), chunk_size=chunk_size
-    )
+    sealer = ChunkSealer(suite, content_key, nonce_prefix=nonce_prefix, aad=sm3(header_bytes), chunk_size=chunk_size)
     pending = bytearray()
     for piece in deflate(write_payload(form.to_bytes(), attachments)):
         pending += piece

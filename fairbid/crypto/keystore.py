@@ -67,11 +67,7 @@ def _document(data: bytes) -> dict[str, Any]:
         document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidKey("This is not a Fairbid key file.") from exc
-    if (
-        not isinstance(document, dict)
-        or document.get("format") != "fairbid-key"
-        or document.get("version") != 1
-    ):
+    if not isinstance(document, dict) or document.get("format") != "fairbid-key" or document.get("version") != 1:
         raise InvalidKey("This is not a Fairbid key file.")
     return document
 

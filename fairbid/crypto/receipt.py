@@ -116,9 +116,7 @@ class SignedReceipt:
 
 def sign_receipt(platform_key: PrivateKey, fields: ReceiptFields) -> SignedReceipt:
     """Sign a receipt with the platform's key."""
-    return SignedReceipt(
-        fields, sign(platform_key, fields.message()), platform_key.public.key_id, platform_key.suite
-    )
+    return SignedReceipt(fields, sign(platform_key, fields.message()), platform_key.public.key_id, platform_key.suite)
 
 
 def verify_receipt(platform_public_key: PublicKey, receipt: SignedReceipt) -> None:

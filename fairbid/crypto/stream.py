@@ -76,9 +76,7 @@ class ChunkOpener:
             raise InvalidEnvelope()
         view = memoryview(sealed)
         tag = bytes(view[-TAG_SIZE:])
-        decryptor = Cipher(
-            self._algorithm, modes.GCM(_nonce(self._prefix, self._counter, last), tag)
-        ).decryptor()
+        decryptor = Cipher(self._algorithm, modes.GCM(_nonce(self._prefix, self._counter, last), tag)).decryptor()
         self._counter += 1
         decryptor.authenticate_additional_data(self._aad)
         written = decryptor.update_into(view[:-TAG_SIZE], self._buffer)

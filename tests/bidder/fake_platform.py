@@ -49,9 +49,7 @@ class FakePlatform:
             form = dict(pair.split("=") for pair in request.content.decode().split("&"))
             if form.get("password") != "pw":
                 return httpx.Response(401, json={"title": "Unauthorized", "detail": "Wrong password."})
-            return httpx.Response(
-                200, json={"access_token": f"tok-{form['username']}", "token_type": "bearer"}
-            )
+            return httpx.Response(200, json={"access_token": f"tok-{form['username']}", "token_type": "bearer"})
         if path == "/api/platform/key":
             public = self.platform_key.public
             return httpx.Response(
@@ -82,12 +80,8 @@ class FakePlatform:
             return httpx.Response(204)
         if path.endswith("/decryption") and method == "POST":
             key = bytes.fromhex(json.loads(request.content)["content_key"])
-            opened = open_envelope(
-                io.BytesIO(self.stored[(section, user)]), content_key=key, max_plaintext_bytes=10**8
-            )
-            return httpx.Response(
-                200, json={"form": opened.form.to_dict(), "attachments": len(opened.attachments)}
-            )
+            opened = open_envelope(io.BytesIO(self.stored[(section, user)]), content_key=key, max_plaintext_bytes=10**8)
+            return httpx.Response(200, json={"form": opened.form.to_dict(), "attachments": len(opened.attachments)})
         return httpx.Response(404, json={"title": "Not found"})
 
     def _submit(self, section: str, user: str, body: bytes) -> httpx.Response:

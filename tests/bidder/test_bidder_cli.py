@@ -63,15 +63,11 @@ def test_submit_then_verify_receipt_then_decrypt(sealed: tuple[Path, Path], plat
     assert result.exit_code == 0, result.output
     receipt_file = Path(json.loads(result.output)["receipt_file"])
     platform_key = platform.platform_key.public.to_text()
-    result = _run(
-        "verify-receipt", str(receipt_file), "--platform-key", platform_key, "--envelope", str(envelope)
-    )
+    result = _run("verify-receipt", str(receipt_file), "--platform-key", platform_key, "--envelope", str(envelope))
     assert result.exit_code == 0, result.output
     result = _run("status", "--section", "S-1", *_auth(), "--format", "json")
     assert json.loads(result.output)["status"] == "submitted"
-    result = _run(
-        "decrypt", str(envelope), "--section", "S-1", "--key", str(key), *_auth(), input=f"{PASS}\n"
-    )
+    result = _run("decrypt", str(envelope), "--section", "S-1", "--key", str(key), *_auth(), input=f"{PASS}\n")
     assert result.exit_code == 0, result.output
     assert "100.00" in result.output
 
@@ -83,9 +79,7 @@ def test_verify_receipt_exits_1_on_edited_receipt(sealed: tuple[Path, Path], pla
     value = json.loads(receipt_file.read_text())
     value["receipt"]["server_time"] = "2026-11-27T06:00:00.001Z"
     receipt_file.write_text(json.dumps(value))
-    result = _run(
-        "verify-receipt", str(receipt_file), "--platform-key", platform.platform_key.public.to_text()
-    )
+    result = _run("verify-receipt", str(receipt_file), "--platform-key", platform.platform_key.public.to_text())
     assert result.exit_code == 1
 
 

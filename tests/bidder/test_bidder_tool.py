@@ -52,9 +52,7 @@ def _bid_files(tmp_path: Path, form: dict[str, object] | None = None) -> tuple[P
 def _seal(tmp_path: Path, key: PrivateKey, *, section: str = "S-1", bidder: str = "alice") -> Path:
     form_path, attachments = _bid_files(tmp_path)
     out = tmp_path / f"{section}-{bidder}.fbe"
-    seal_bid(
-        form_path, attachments, out_path=out, section_id=section, bidder_id=bidder, private_key=key, now=NOW
-    )
+    seal_bid(form_path, attachments, out_path=out, section_id=section, bidder_id=bidder, private_key=key, now=NOW)
     return out
 
 
@@ -77,9 +75,7 @@ def test_machine_fingerprint_is_same_for_every_bidder_on_one_machine(tmp_path: P
     ids = machine_identifiers(machine_id_files=(machine_id,), cpuinfo=cpuinfo)
     assert ids["machine_id"] == "0123456789abcdef" and ids["cpu"] == "Test CPU @ 2.0GHz"
     assert machine_fingerprint(identifiers=ids) == machine_fingerprint(identifiers=dict(ids))
-    assert machine_fingerprint(identifiers=ids) != machine_fingerprint(
-        identifiers={**ids, "machine_id": "other"}
-    )
+    assert machine_fingerprint(identifiers=ids) != machine_fingerprint(identifiers={**ids, "machine_id": "other"})
     assert machine_fingerprint(b"another salt", identifiers=ids) != machine_fingerprint(identifiers=ids)
     assert machine_fingerprint() == machine_fingerprint()
 
@@ -101,9 +97,7 @@ def test_seal_bid_refuses_invalid_form_and_leaves_no_file(tmp_path: Path, key: P
     form_path, attachments = _bid_files(tmp_path, {**FORM, "price": 9876543.21})
     out = tmp_path / "bid.fbe"
     with pytest.raises(InvalidInput, match="price"):
-        seal_bid(
-            form_path, attachments, out_path=out, section_id="S-1", bidder_id="a", private_key=key, now=NOW
-        )
+        seal_bid(form_path, attachments, out_path=out, section_id="S-1", bidder_id="a", private_key=key, now=NOW)
     assert not out.exists() and not list(tmp_path.glob("*.partial"))
 
 

@@ -21,9 +21,7 @@ _RECOMMENDED = dict(pure_sm2.default_ecc_table)
 def _pure(
     private_hex: str, public_xy_hex: str, table: dict[str, str] | None = None, mode: int = 1
 ) -> pure_sm2.CryptSM2:
-    crypt = pure_sm2.CryptSM2(
-        private_key=private_hex, public_key="00" * 64, ecc_table=table or _RECOMMENDED, mode=mode
-    )
+    crypt = pure_sm2.CryptSM2(private_key=private_hex, public_key="00" * 64, ecc_table=table or _RECOMMENDED, mode=mode)
     crypt.public_key = public_xy_hex  # gmssl strips leading "0"/"4" digits of a prefixed key: set it directly
     return crypt
 
@@ -118,9 +116,7 @@ def test_gmssl_decrypts_gbt32918_4_test_curve_ciphertext(sm2_vectors: dict[str, 
 
 
 @pytest.mark.parametrize("name", ["GM/T 0003.5 Annex A signature", "GM/T 0003.5 Annex C encryption"])
-def test_gmssl_derives_recommended_curve_example_public_key(
-    name: str, sm2_vectors: dict[str, dict[str, str]]
-) -> None:
+def test_gmssl_derives_recommended_curve_example_public_key(name: str, sm2_vectors: dict[str, dict[str, str]]) -> None:
     vector = sm2_vectors[name]
     pure = _pure(vector["private_key"], "00" * 64)
     assert "04" + pure._kg(int(vector["private_key"], 16), _RECOMMENDED["g"]) == vector["public_key"]
