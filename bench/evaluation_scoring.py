@@ -74,9 +74,7 @@ def main() -> None:
     now = datetime(2026, 11, 27, 9, tzinfo=UTC)
     rubric = Rubric(
         items=tuple(
-            RubricItem(
-                f"I{i:02d}", f"评分项{i}", Decimal(4 if i < SUBJECTIVE else 2), subjective=i < SUBJECTIVE
-            )
+            RubricItem(f"I{i:02d}", f"评分项{i}", Decimal(4 if i < SUBJECTIVE else 2), subjective=i < SUBJECTIVE)
             for i in range(ITEMS)
         ),
         deviation_threshold=Decimal("0.20"),
@@ -88,24 +86,25 @@ def main() -> None:
         realistic = _sheets(bids, committee, now, adversarial=False)
         adversarial = _sheets(bids, committee, now, adversarial=True)
         objective = {
-            bid: {f"I{i:02d}": Decimal(_mix(b, i) % 3) for i in range(SUBJECTIVE, ITEMS)}
-            for b, bid in enumerate(bids)
+            bid: {f"I{i:02d}": Decimal(_mix(b, i) % 3) for i in range(SUBJECTIVE, ITEMS)} for b, bid in enumerate(bids)
         }
         prices = {bid: Decimal(9_000_000 + _mix(b) % 1_000_000) for b, bid in enumerate(bids)}
 
     console.print(f"{BIDS:,} bids × {EXPERTS} experts × {ITEMS} items ({SUBJECTIVE} subjective)")
     for name, sheets in (("realistic (experts agree ± 0.5, 1 % outliers)", realistic),
                          ("adversarial (uniform random scores)", adversarial)):  # fmt: skip
-        runs = []
+        runs, cpu = [], []
         for _ in range(3):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             result = aggregate_scores(rubric, sheets, objective, committee=committee)
             runs.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
         kinds = Counter(w.kind.value for w in result.warnings)
         console.print(f"[bold]{name}[/bold]: warnings {dict(kinds)}")
+        # CPU time as well: on a shared 2-core machine wall time also measures the neighbours
         console.print(
-            f"  aggregate_scores with all warnings: best {min(runs) * 1000:.0f} ms, "
-            f"worst {max(runs) * 1000:.0f} ms (target < 1000 ms)"
+            f"  aggregate_scores with all warnings: wall best {min(runs) * 1000:.0f} ms / worst "
+            f"{max(runs) * 1000:.0f} ms, CPU best {min(cpu) * 1000:.0f} ms (target < 1000 ms)"
         )
     result = aggregate_scores(rubric, realistic, objective, committee=committee)
 

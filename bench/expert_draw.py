@@ -92,15 +92,17 @@ def main() -> None:
         evaluation=Period(now + timedelta(days=1), now + timedelta(days=2)),
     )
     parties = DrawParties(tenderee=_code(1), agency=_code(2), bidders=frozenset(bidders))
-    runs = []
+    runs, cpu = [], []
     for round_ in range(5):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = draw_committee(pool, plan, parties, BeaconStream(bytes(32), f"bench:{round_}"), now=now)
         runs.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     console.print(f"pool {POOL:,} experts, {BIDDERS} bidders, {len(result.seats)} drawn across 3 venues")
     console.print(f"eligible per cell: {[c[2] for c in result.eligible_counts]}")
     console.print(
-        f"draw time: best {min(runs) * 1000:.1f} ms, worst {max(runs) * 1000:.1f} ms (target < 1000 ms)"
+        f"draw time: wall best {min(runs) * 1000:.1f} ms / worst {max(runs) * 1000:.1f} ms, "
+        f"CPU best {min(cpu) * 1000:.1f} ms (target < 1000 ms)"
     )
 
     wide = DrawPlan(
@@ -111,9 +113,7 @@ def main() -> None:
     )
     start = time.perf_counter()
     draw_committee(pool, wide, parties, BeaconStream(bytes(32), "bench:wide"), now=now)
-    console.print(
-        f"worst case (one venue over all 23 regions): {(time.perf_counter() - start) * 1000:.1f} ms"
-    )
+    console.print(f"worst case (one venue over all 23 regions): {(time.perf_counter() - start) * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

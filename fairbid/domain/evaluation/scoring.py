@@ -17,9 +17,10 @@ from fairbid.domain.evaluation.model import (
     BidScore,
     Rubric,
     ScoreSheet,
+    ScoreWarning,
     ScoringResult,
 )
-from fairbid.domain.evaluation.warning import score_warnings
+from fairbid.domain.evaluation.warning import arithmetic_slips, identical_sheets, item_deviations
 
 __all__ = [
     "aggregate_scores",
@@ -30,6 +31,7 @@ __all__ = [
 ]
 
 _CTX = Context(prec=28, rounding=ROUND_HALF_EVEN)
+_ZERO = Decimal(0)
 
 
 def _bounds_error(sheet: ScoreSheet, rubric: Rubric) -> InvalidInput | None:
@@ -115,10 +117,13 @@ def visible_sheets(
     return tuple(s for s in sheets if s.expert_id == viewer)
 
 
-def _item_score(values: list[Decimal], rubric: Rubric) -> Decimal:
-    if rubric.aggregation is Aggregation.TRIMMED_MEAN and len(values) >= rubric.trim_from:
-        values = sorted(values)[1:-1]
-    return _CTX.divide(sum(values, Decimal(0)), Decimal(len(values))).quantize(rubric.quantum, rounding=ROUND_HALF_UP)
+def _item_score(values: list[Decimal], total: Decimal, trim: bool, quantum: Decimal) -> Decimal:
+    count = len(values)
+    if trim:
+        # drop one highest and one lowest score
+        total = total - max(values) - min(values)
+        count -= 2
+    return _CTX.divide(total, Decimal(count)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def aggregate_scores(
@@ -132,7 +137,7 @@ def aggregate_scores(
 
     Per subjective item: the mean, or the trimmed mean (drop one highest and one lowest) when the rubric
     says so and at least ``trim_from`` experts scored (catalog §4); item scores are rounded half-up to the
-    rubric's quantum, the total is their sum. Warnings come from ``fairbid.domain.evaluation.warning``.
+    rubric's quantum, the total is their sum. Warnings are those of ``score_warnings``, computed in the same pass.
     ``objective`` maps bid ID → objective item ID → the machine's score. Raises ``InvalidInput`` when a
     sheet is missing, so nothing is aggregated from a partial committee.
     """
@@ -152,12 +157,22 @@ def aggregate_scores(
     missing = sum(len(committee) - len(v) for v in by_bid.values())
     if missing:
         raise InvalidInput(f"{missing} score sheets are still missing; aggregate once all are in.", field="sheets")
+    trim = rubric.aggregation is Aggregation.TRIMMED_MEAN and len(committee) >= rubric.trim_from
     scores: dict[str, BidScore] = {}
+    warnings: list[ScoreWarning] = []
     for bid_id, bid_sheets in by_bid.items():
         ordered = [bid_sheets[e] for e in committee]
+        maps = [s.scores for s in ordered]
         items: dict[str, Decimal] = {}
+        columns = []
         for item in subjective:
-            items[item.item_id] = _item_score([s.scores[item.item_id] for s in ordered], rubric)
+            values = [m[item.item_id] for m in maps]
+            total = sum(values, _ZERO)
+            items[item.item_id] = _item_score(values, total, trim, rubric.quantum)
+            columns.append(values)
+            warnings += item_deviations(rubric, bid_id, item, committee, values, total)
+        warnings += identical_sheets(bid_id, committee, columns)
+        warnings += arithmetic_slips(bid_id, ordered)
         machine = objective[bid_id]
         for item in objective_items:
             value = machine.get(item.item_id)
@@ -170,7 +185,7 @@ def aggregate_scores(
         subjective_total = sum((items[i.item_id] for i in subjective), Decimal(0))
         objective_total = sum((items[i.item_id] for i in objective_items), Decimal(0))
         scores[bid_id] = BidScore(bid_id, items, subjective_total, objective_total, subjective_total + objective_total)
-    return ScoringResult(scores=scores, warnings=score_warnings(rubric, by_bid, committee))
+    return ScoringResult(scores=scores, warnings=tuple(warnings))
 
 
 def require_no_unknown_items(rubric: Rubric, machine: Mapping[str, Decimal]) -> None:

@@ -12,12 +12,15 @@ from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 from fairbid.domain.errors import InvalidInput, NotPermitted, RuleViolation
-from fairbid.domain.evaluation.model import Rubric, ScoreSheet, ScoreWarning, WarningAnswer, WarningKind
+from fairbid.domain.evaluation.model import Rubric, RubricItem, ScoreSheet, ScoreWarning, WarningAnswer, WarningKind
 
 __all__ = [
     "WARNING_CITATION",
     "answer_warning",
+    "arithmetic_slips",
     "ensure_warnings_resolved",
+    "identical_sheets",
+    "item_deviations",
     "score_warnings",
     "unresolved_warnings",
 ]
@@ -26,57 +29,54 @@ WARNING_CITATION = "1117号 (五); 195号 第九项"
 _CTX = Context(prec=28, rounding=ROUND_HALF_EVEN)
 
 
-def _deviations(rubric: Rubric, bid_id: str, ordered: Sequence[ScoreSheet]) -> list[ScoreWarning]:
-    n = len(ordered)
+def item_deviations(
+    rubric: Rubric, bid_id: str, item: RubricItem, experts: Sequence[str], values: Sequence[Decimal], total: Decimal
+) -> list[ScoreWarning]:
+    """Deviation warnings on one item of one bid: |score − mean of the others| > threshold × item maximum."""
+    n = len(values)
     if n < 2:
         return []
-    found = []
-    big_n = Decimal(n)
     others = Decimal(n - 1)
-    experts = [s.expert_id for s in ordered]
-    for item in rubric.subjective:
-        item_id = item.item_id
-        values = [s.scores[item_id] for s in ordered]
-        total = sum(values, Decimal(0))
-        allowed = rubric.deviation_threshold * item.max_score
-        # |v − mean(others)| > t·max  ⇔  |n·v − total| > t·max·(n − 1)  ⇔  v outside [lo, hi]:
-        # two divisions per item, then only comparisons per score (scores have few decimals, so the
-        # 28-digit quotient cannot land on the wrong side of one)
-        limit = allowed * others
-        hi = _CTX.divide(total + limit, big_n)
-        lo = _CTX.divide(total - limit, big_n)
-        for expert_id, value in zip(experts, values, strict=True):
-            if value > hi or value < lo:
-                found.append(
-                    ScoreWarning(
-                        WarningKind.DEVIATION,
-                        bid_id,
-                        (expert_id,),
-                        item_id,
-                        value,
-                        _CTX.divide(total - value, others),
-                        allowed,
-                    )
-                )
-    return found
-
-
-def _identical(rubric: Rubric, bid_id: str, ordered: Sequence[ScoreSheet]) -> list[ScoreWarning]:
-    item_ids = [i.item_id for i in rubric.subjective]
-    if len(item_ids) < 2:
-        return []  # one item alike is ordinary agreement, not a copied sheet
-    groups: dict[tuple[Decimal, ...], list[str]] = {}
-    for sheet in ordered:
-        key = tuple(sheet.scores[i] for i in item_ids)
-        groups.setdefault(key, []).append(sheet.expert_id)
+    allowed = rubric.deviation_threshold * item.max_score
+    # |v − mean(others)| > t·max  ⇔  |n·v − total| > t·max·(n − 1)  ⇔  v outside [lo, hi]: two divisions
+    # per item, then only comparisons per score (scores have few decimals, so the 28-digit quotient
+    # cannot land on the wrong side of one)
+    limit = allowed * others
+    hi = _CTX.divide(total + limit, Decimal(n))
+    lo = _CTX.divide(total - limit, Decimal(n))
+    if lo <= min(values) and max(values) <= hi:
+        return []
     return [
-        ScoreWarning(WarningKind.IDENTICAL_SHEETS, bid_id, tuple(experts))
-        for experts in groups.values()
-        if len(experts) > 1
+        ScoreWarning(
+            WarningKind.DEVIATION,
+            bid_id,
+            (expert_id,),
+            item.item_id,
+            value,
+            _CTX.divide(total - value, others),
+            allowed,
+        )
+        for expert_id, value in zip(experts, values, strict=True)
+        if value > hi or value < lo
     ]
 
 
-def _arithmetic(bid_id: str, ordered: Sequence[ScoreSheet]) -> list[ScoreWarning]:
+def identical_sheets(bid_id: str, experts: Sequence[str], columns: Sequence[Sequence[Decimal]]) -> list[ScoreWarning]:
+    """Experts whose scores on every subjective item of a bid are identical (needs ≥ 2 items)."""
+    if len(columns) < 2:
+        return []  # one item alike is ordinary agreement, not a copied sheet
+    groups: dict[tuple[Decimal, ...], list[str]] = {}
+    for expert_id, row in zip(experts, zip(*columns, strict=True), strict=True):
+        groups.setdefault(row, []).append(expert_id)
+    if len(groups) == len(experts):
+        return []
+    return [
+        ScoreWarning(WarningKind.IDENTICAL_SHEETS, bid_id, tuple(group)) for group in groups.values() if len(group) > 1
+    ]
+
+
+def arithmetic_slips(bid_id: str, ordered: Sequence[ScoreSheet]) -> list[ScoreWarning]:
+    """Sheets whose written total differs from the sum of their items."""
     found = []
     for sheet in ordered:
         if sheet.stated_total is None:
@@ -85,11 +85,7 @@ def _arithmetic(bid_id: str, ordered: Sequence[ScoreSheet]) -> list[ScoreWarning
         if actual != sheet.stated_total:
             found.append(
                 ScoreWarning(
-                    WarningKind.ARITHMETIC,
-                    bid_id,
-                    (sheet.expert_id,),
-                    value=sheet.stated_total,
-                    reference=actual,
+                    WarningKind.ARITHMETIC, bid_id, (sheet.expert_id,), value=sheet.stated_total, reference=actual
                 )
             )
     return found
@@ -98,18 +94,21 @@ def _arithmetic(bid_id: str, ordered: Sequence[ScoreSheet]) -> list[ScoreWarning
 def score_warnings(
     rubric: Rubric, by_bid: Mapping[str, Mapping[str, ScoreSheet]], committee: Sequence[str]
 ) -> tuple[ScoreWarning, ...]:
-    """Every warning over all bids, in bid order then committee order (1117号 (五); 195号 第九项).
-
-    Deviation: |score − mean of the other experts| > threshold × the item's maximum. Identical sheets: two
-    or more experts with the same scores on every subjective item of a bid (with ≥ 2 such items).
-    Arithmetic: an expert's written total differs from the sum of the items.
+    """Every warning over all bids, in bid order, then deviations (item, expert order), identical sheets and
+    arithmetic slips (1117号 (五); 195号 第九项). ``aggregate_scores`` computes the same while it aggregates.
     """
+    subjective = rubric.subjective
     warnings: list[ScoreWarning] = []
     for bid_id, sheets in by_bid.items():
         ordered = [sheets[e] for e in committee]
-        warnings += _deviations(rubric, bid_id, ordered)
-        warnings += _identical(rubric, bid_id, ordered)
-        warnings += _arithmetic(bid_id, ordered)
+        maps = [s.scores for s in ordered]
+        columns = []
+        for item in subjective:
+            values = [m[item.item_id] for m in maps]
+            columns.append(values)
+            warnings += item_deviations(rubric, bid_id, item, committee, values, sum(values, Decimal(0)))
+        warnings += identical_sheets(bid_id, committee, columns)
+        warnings += arithmetic_slips(bid_id, ordered)
     return tuple(warnings)
 
 

@@ -22,6 +22,7 @@ from fairbid.domain.evaluation import (
     answer_warning,
     check_sheet,
     ensure_warnings_resolved,
+    score_warnings,
     unresolved_warnings,
     visible_sheets,
 )
@@ -191,3 +192,13 @@ def test_aggregated_scores_stay_within_bounds(techs: list[Decimal]) -> None:
         result = aggregate_scores(replace(RUBRIC, aggregation=aggregation), sheets, OBJECTIVE, committee=COMMITTEE)
         assert min(techs) <= result.scores["B1"].items["tech"] <= max(techs)
         assert D(0) <= result.scores["B1"].total <= D(35)
+
+
+def test_score_warnings_alone_match_aggregation_warnings() -> None:
+    sheets = calm_sheets()
+    sheets[0] = sheet("X1", "B1", "5", "7", stated_total=D(11))
+    sheets[2] = sheet("X2", "B1", "5", "7")
+    result = aggregate_scores(RUBRIC, sheets, OBJECTIVE, committee=COMMITTEE)
+    by_bid = {bid: {s.expert_id: s for s in sheets if s.bid_id == bid} for bid in sorted(BIDS)}
+    assert score_warnings(RUBRIC, by_bid, COMMITTEE) == result.warnings
+    assert {w.kind for w in result.warnings} == set(WarningKind)
