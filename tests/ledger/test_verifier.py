@@ -174,9 +174,7 @@ def test_public_key_loads_from_hex_prefixed_hex_and_pem(signer: Sm2TestSigner, t
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     seq=st.integers(min_value=0, max_value=39),
-    field=st.sampled_from(
-        ["recorded_at", "actor_role", "actor_id", "action", "subject_id", "payload_digest"]
-    ),
+    field=st.sampled_from(["recorded_at", "actor_role", "actor_id", "action", "subject_id", "payload_digest"]),
     value=st.text(min_size=1, max_size=8),
 )
 def test_any_single_field_edit_is_named(
@@ -197,22 +195,15 @@ def test_verifier_imports_only_stdlib_and_crypto_libraries() -> None:
 
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     imported = {
-        alias.name.split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import)
-        for alias in node.names
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
     }
     imported |= {
-        node.module.split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module
+        node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
     }
     assert imported - set(sys.stdlib_module_names) == {"cryptography", "gmssl_pyx"}
 
 
-def test_verifier_copied_alone_checks_an_export(
-    ledger: Ledger, signer: Sm2TestSigner, tmp_path: Path
-) -> None:
+def test_verifier_copied_alone_checks_an_export(ledger: Ledger, signer: Sm2TestSigner, tmp_path: Path) -> None:
     import shutil
     import subprocess
     import sys
@@ -243,3 +234,25 @@ def test_export_without_heads_checks_the_chain_and_warns(
     assert main([str(path), "--public-key", signer.public_key.hex()]) == 0
     assert "no signed head" in capsys.readouterr().err
     assert verify_export(export, signer.public_key).root_hash == ledger.tree.root().hex()
+
+
+def test_verifier_sm3_matches_gbt32905_examples() -> None:
+    # GB/T 32905-2016 appendix A, examples 1 and 2.
+    from fairbid.ledger.verifier import sm3
+
+    assert sm3(b"abc").hex() == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+    assert sm3(b"abcd" * 16).hex() == "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"
+
+
+def test_cli_held_receipt_head_catches_deleted_entries(
+    ledger: Ledger, signer: Sm2TestSigner, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    receipt = tmp_path / "receipt.json"
+    receipt.write_text(json.dumps({"seq": 39, "tree_head": ledger.heads[-1].to_json()}), encoding="utf-8")
+    shortened = tmp_path / "export.json"
+    shortened.write_text(json.dumps(build_ledger(35, signer, (10, 25, 35)).export()), encoding="utf-8")
+    key = signer.public_key.hex()
+    assert main([str(shortened), "--public-key", key]) == 0
+    capsys.readouterr()
+    assert main([str(shortened), "--public-key", key, "--head", str(receipt)]) == 1
+    assert "entries 35..39 are missing" in capsys.readouterr().err
