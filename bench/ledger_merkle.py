@@ -11,6 +11,7 @@ Run: .venv/bin/python bench/ledger_merkle.py [--entries N] [--sqlite-entries N] 
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import sqlite3
 import statistics
@@ -176,6 +177,7 @@ def bench_verify(
         entries = [entry_json(item, digest) for item, digest in chain]
         picks = range(0, len(chain), len(chain) // 100 or 1)
         export = build_export(entries, tree=tree, heads=heads, inclusion=picks)
+    gc.freeze()
     with console.status(f"verifying {len(entries):,} entries"):
         elapsed, summary = _timed(lambda: verifier.verify_export(export, key))
     console.print(
@@ -350,6 +352,8 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=2_000)
     args = parser.parse_args()
     elapsed, chain = _timed(lambda: _chain(args.entries))
+    gc.collect()
+    gc.freeze()  # a million long-lived entries: keep full collections from adding noise to every timing
     console.print(f"hash-chained {len(chain):,} entries (chain.entry_hash) in {elapsed:.1f} s")
     signer = _Signer()
     tree, heads = bench_memory(chain, args.samples, signer)
