@@ -65,7 +65,10 @@ from fairbid.domain.evaluation.scoring import (
 )
 from fairbid.domain.evaluation.warning import (
     answer_warning,
+    arithmetic_slips,
     ensure_warnings_resolved,
+    identical_sheets,
+    item_deviations,
     score_warnings,
     unresolved_warnings,
 )
@@ -106,6 +109,7 @@ __all__ = [
     "aggregate_scores",
     "all_submitted",
     "answer_warning",
+    "arithmetic_slips",
     "benchmark_price",
     "check_sheet",
     "confirm_check",
@@ -117,6 +121,8 @@ __all__ = [
     "ensure_warnings_resolved",
     "extremes_per_end",
     "format_chinese_amount",
+    "identical_sheets",
+    "item_deviations",
     "lowest_price_table",
     "parse_chinese_amount",
     "price_score",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from fairbid.domain.actor import Role
 from fairbid.domain.errors import InvalidInput, RuleViolation
 from fairbid.domain.expert.model import SENIOR_TITLES, Expert, ExpertStatus, Period
 
@@ -17,6 +18,7 @@ __all__ = [
     "CommitteeSpec",
     "DrawParties",
     "avoidance_reasons",
+    "committee_names_visible",
     "is_expert_qualified",
     "validate_committee",
     "years_before",
@@ -201,3 +203,21 @@ def avoidance_reasons(
     platform's frequency cap.
     """
     return AvoidanceCheck(parties, policy, window=window, now=now).reasons(expert)
+
+
+_SYSTEM_ROLES = frozenset({Role.MACHINE, Role.OPERATOR})
+_SESSION_ROLES = frozenset({Role.EXPERT, Role.TENDEREE, Role.AGENCY, Role.SUPERVISOR})
+
+
+def committee_names_visible(role: Role, *, evaluation_started: bool, awarded: bool) -> bool:
+    """Whether ``role`` may see who sits on the committee (法 第三十七条: 名单在中标结果确定前应当保密).
+
+    The operator's system always; those taking part in the session (experts, the tenderee and its agency,
+    the supervisor) once the evaluation has started; everyone else, bidders and the public included,
+    only after the award.
+    """
+    if role in _SYSTEM_ROLES:
+        return True
+    if role in _SESSION_ROLES:
+        return evaluation_started or awarded
+    return awarded

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fairbid.domain.actor import Role
 from fairbid.domain.credit_code import check_character
 from fairbid.domain.errors import InvalidInput, RuleViolation
 from fairbid.domain.expert import (
@@ -22,6 +23,7 @@ from fairbid.domain.expert import (
     Relationship,
     Title,
     avoidance_reasons,
+    committee_names_visible,
     is_expert_qualified,
     validate_committee,
     years_before,
@@ -150,3 +152,21 @@ def test_period_rejects_inverted_interval() -> None:
 def test_expert_rejects_missing_specialty() -> None:
     with pytest.raises(InvalidInput):
         expert(specialties=frozenset())
+
+
+@pytest.mark.parametrize(
+    ("role", "before", "during", "after_award"),
+    [
+        (Role.OPERATOR, True, True, True),
+        (Role.MACHINE, True, True, True),
+        (Role.EXPERT, False, True, True),
+        (Role.SUPERVISOR, False, True, True),
+        (Role.TENDEREE, False, True, True),
+        (Role.BIDDER, False, False, True),
+        (Role.PUBLIC, False, False, True),
+    ],
+)
+def test_committee_names_visible_by_role_and_stage(role: Role, before: bool, during: bool, after_award: bool) -> None:
+    assert committee_names_visible(role, evaluation_started=False, awarded=False) is before
+    assert committee_names_visible(role, evaluation_started=True, awarded=False) is during
+    assert committee_names_visible(role, evaluation_started=True, awarded=True) is after_award
