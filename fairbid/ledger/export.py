@@ -11,11 +11,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
+from fairbid.domain.errors import InvalidInput
 from fairbid.ledger.chain import EntryContent
-from fairbid.ledger.head import SignedTreeHead
-from fairbid.ledger.merkle import MerkleTree
+from fairbid.ledger.head import HeadVerifier, SignedTreeHead, verify_tree_head
+from fairbid.ledger.merkle import MerkleTree, leaf_hash, verify_inclusion
 
-__all__ = ["EXPORT_FORMAT", "build_export", "entry_json", "entry_leaf"]
+__all__ = ["EXPORT_FORMAT", "build_export", "entry_json", "entry_leaf", "receipt_proof", "verify_receipt_proof"]
 
 EXPORT_FORMAT = "fairbid-ledger-export/1"
 
@@ -25,9 +26,7 @@ def entry_leaf(entry_hash: str) -> bytes:
     return bytes.fromhex(entry_hash)
 
 
-def entry_json(
-    content: EntryContent, entry_hash: str, *, payload: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
+def entry_json(content: EntryContent, entry_hash: str, *, payload: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """An entry as exported: the hashed fields exactly as ``chain.entry_hash`` sees them, plus its hash.
 
     ``payload``, when given, is included unhashed; the verifier checks it against ``payload_digest``.
@@ -73,3 +72,33 @@ def build_export(
         "consistency": consistency,
         "inclusion": proofs,
     }
+
+
+def receipt_proof(tree: MerkleTree, *, seq: int, entry_hash: str, head: SignedTreeHead) -> dict[str, Any]:
+    """What a receipt carries so its holder can later hold the platform to its history.
+
+    ``head`` must cover ``seq`` (sign a head right after the append). The ``tree_head`` key is what
+    ``python -m fairbid.ledger.verifier … --head RECEIPT.json`` reads.
+    """
+    return {
+        "seq": seq,
+        "entry_hash": entry_hash,
+        "tree_head": head.to_json(),
+        "inclusion": [h.hex() for h in tree.inclusion_proof(seq, head.tree_size)],
+    }
+
+
+def verify_receipt_proof(proof: Mapping[str, Any], verifier: HeadVerifier) -> SignedTreeHead:
+    """Check a ``receipt_proof``: the head's signature, then the entry's inclusion; return the head.
+
+    Raises ``InvalidSignature``, ``InvalidProof``, or ``InvalidInput`` when malformed.
+    """
+    head = SignedTreeHead.from_json(proof.get("tree_head"))
+    try:
+        seq, leaf = int(proof["seq"]), entry_leaf(str(proof["entry_hash"]))
+        path = [bytes.fromhex(h) for h in proof["inclusion"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput(f"malformed receipt proof: {exc}") from exc
+    verify_tree_head(head, verifier)
+    verify_inclusion(leaf_hash(leaf), seq, head.tree_size, path, head.root_hash)
+    return head

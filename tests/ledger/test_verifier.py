@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from fairbid.crypto.digest import canonical_json, sm3_hex
+from fairbid.domain.errors import InvalidInput, InvalidSignature
 from fairbid.ledger.chain import entry_hash
-from fairbid.ledger.export import entry_leaf
-from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree
+from fairbid.ledger.export import entry_leaf, receipt_proof, verify_receipt_proof
+from fairbid.ledger.merkle import InvalidProof, MemoryNodeStore, MerkleTree
 from fairbid.ledger.verifier import VerificationFailed, load_public_key, main, verify_export
 
 from .sample import Ledger, build_ledger, content
@@ -256,3 +257,15 @@ def test_cli_held_receipt_head_catches_deleted_entries(
     capsys.readouterr()
     assert main([str(shortened), "--public-key", key, "--head", str(receipt)]) == 1
     assert "entries 35..39 are missing" in capsys.readouterr().err
+
+
+def test_receipt_proof_verifies_and_fails_when_tampered(ledger: Ledger, signer: Sm2TestSigner) -> None:
+    head = ledger.heads[1]
+    proof = receipt_proof(ledger.tree, seq=12, entry_hash=ledger.entries[12]["entry_hash"], head=head)
+    assert verify_receipt_proof(proof, signer) == head
+    with pytest.raises(InvalidProof):
+        verify_receipt_proof({**proof, "entry_hash": ledger.entries[13]["entry_hash"]}, signer)
+    with pytest.raises(InvalidSignature):
+        verify_receipt_proof({**proof, "tree_head": {**proof["tree_head"], "tree_size": 26}}, signer)
+    with pytest.raises(InvalidInput):
+        verify_receipt_proof({**proof, "inclusion": ["xyz"]}, signer)
