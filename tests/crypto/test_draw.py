@@ -8,6 +8,7 @@ Beacon for the vectors: SM3(b"fairbid test beacon").
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import gmssl_pyx
@@ -17,6 +18,19 @@ from hypothesis import strategies as st
 
 from fairbid.crypto.digest import sm3
 from fairbid.crypto.draw import DOMAIN_TAG, BeaconStream, draw_k
+from fairbid.domain.credit_code import check_character
+from fairbid.domain.expert import (
+    CommitteeSpec,
+    DrawParties,
+    DrawPlan,
+    Expert,
+    Period,
+    Title,
+    Venue,
+    VenueRole,
+    draw_committee,
+    plan_quotas,
+)
 
 BEACON = sm3(b"fairbid test beacon")
 LABEL = "experts:S-001:round:0"
@@ -111,3 +125,49 @@ def test_below_stays_in_range_and_is_reproducible(beacon: bytes, label: str, bou
     again = [BeaconStream(beacon, label).below(bound)]
     assert first == again
     assert 0 <= first[0] < bound
+
+
+def _small_pool() -> tuple[list[Expert], DrawPlan, DrawParties, datetime]:
+    def code(n: int) -> str:
+        first17 = f"91320100{n:09d}"
+        return first17 + check_character(first17)
+
+    now = datetime(2026, 11, 27, 8, tzinfo=UTC)
+    pool = [
+        Expert(
+            f"E{i:02d}",
+            f"专家{i}",
+            frozenset({"A01" if i % 2 else "B02"}),
+            "320100" if i < 12 else "320200",
+            code(1000 + i),
+            Title.SENIOR,
+            10,
+        )
+        for i in range(24)
+    ]
+    plan = DrawPlan(
+        CommitteeSpec(5),
+        plan_quotas({"A01": 3, "B02": 2}, {"main": 3, "sub": 2}),
+        (
+            Venue("main", "主场", VenueRole.MAIN, frozenset({"320100"})),
+            Venue("sub", "副场", VenueRole.SECONDARY, frozenset({"320200"})),
+        ),
+        Period(now + timedelta(days=1), now + timedelta(days=2)),
+    )
+    return pool, plan, DrawParties(code(1)), now
+
+
+def test_committee_draw_from_beacon_matches_vector_and_recipe() -> None:
+    pool, plan, parties, now = _small_pool()
+    draw = draw_committee(pool, plan, parties, BeaconStream(BEACON, LABEL), now=now)
+    assert [s.expert_id for s in draw.seats] == ["E09", "E05", "E07", "E12", "E20"]
+    # the documented recipe, written out: cells in (venue, specialty) order, candidates by ID,
+    # partial Fisher–Yates with j = i + below(len − i)
+    stream, drawn = BeaconStream(BEACON, LABEL), []
+    for venue_regions, specialty, count in (({"320100"}, "A01", 3), ({"320200"}, "B02", 2)):
+        candidates = sorted(e.expert_id for e in pool if e.region in venue_regions and specialty in e.specialties)
+        for i in range(count):
+            j = i + stream.below(len(candidates) - i)
+            candidates[i], candidates[j] = candidates[j], candidates[i]
+        drawn += candidates[:count]
+    assert drawn == [s.expert_id for s in draw.seats]
