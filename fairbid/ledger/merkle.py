@@ -219,7 +219,8 @@ class MerkleTree:
 
     def leaf(self, index: int) -> bytes:
         """The leaf hash at ``index``."""
-        self._check_size(index + 1)
+        if not 0 <= index < self._size:
+            raise ValueError(f"leaf {index} is not in a tree of {self._size} leaves")
         return self._node_hashes([(0, index)])[0]
 
     def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:

@@ -163,6 +163,9 @@ def test_tree_refuses_out_of_range_requests(tree80: MerkleTree) -> None:
         tree80.inclusion_proof(5, 5)
     with pytest.raises(ValueError, match="leaves"):
         tree80.root(81)
+    for index in (-1, 80):
+        with pytest.raises(ValueError, match="not in a tree"):
+            tree80.leaf(index)
     with pytest.raises(ValueError, match="no consistency proof"):
         tree80.consistency_proof(10, 9)
     with pytest.raises(ValueError, match="32 bytes"):
