@@ -33,6 +33,7 @@ from fairbid.domain.evaluation.price import (
     extremes_per_end,
     lowest_price_table,
     price_score,
+    score_prices,
 )
 from fairbid.domain.evaluation.ranking import (
     MAX_CANDIDATES,
@@ -129,6 +130,7 @@ __all__ = [
     "rank_bids",
     "require_no_unknown_items",
     "review_bid",
+    "score_prices",
     "score_warnings",
     "select_winner",
     "unresolved_warnings",

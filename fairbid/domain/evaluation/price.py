@@ -28,6 +28,7 @@ __all__ = [
     "extremes_per_end",
     "lowest_price_table",
     "price_score",
+    "score_prices",
 ]
 
 _CENT = Decimal("0.01")
@@ -159,6 +160,18 @@ def price_score(price: Decimal, benchmark: Decimal, rule: PriceScoreRule) -> Dec
     per_point = rule.above_per_point if dev > 0 else rule.below_per_point
     score = rule.full - per_point * abs(dev)
     return max(rule.floor, score).quantize(rule.quantum, rounding=ROUND_HALF_UP)
+
+
+def score_prices(
+    prices: Mapping[str, Decimal],
+    benchmark_rule: BenchmarkRule,
+    score_rule: PriceScoreRule,
+    *,
+    k: Decimal | None = None,
+) -> tuple[Benchmark, dict[str, Decimal]]:
+    """The benchmark over the valid bids, and every bid's price score against it (条例 第四十九条)."""
+    benchmark = benchmark_price(prices, benchmark_rule, k=k)
+    return benchmark, {bid: price_score(price, benchmark.value, score_rule) for bid, price in prices.items()}
 
 
 @dataclass(frozen=True, slots=True)

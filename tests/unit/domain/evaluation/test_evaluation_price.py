@@ -27,6 +27,7 @@ from fairbid.domain.evaluation import (
     lowest_price_table,
     parse_chinese_amount,
     price_score,
+    score_prices,
 )
 
 D = Decimal
@@ -174,3 +175,10 @@ def test_correct_bill_words_then_lines_then_sum() -> None:
     total, found = correct_bill(lines, D(230), words="贰佰叁拾元整")
     assert total == D("225.00")
     assert [c.field for c in found] == ["bill.2.total", "price"]
+
+
+def test_score_prices_scores_every_bid_against_one_benchmark() -> None:
+    prices = {"a": D(95), "b": D(100), "c": D(105)}
+    bench, scores = score_prices(prices, BenchmarkRule(), RULE)
+    assert bench.value == D("100.00")
+    assert scores == {"a": D("27.50"), "b": D("30.00"), "c": D("25.00")}
