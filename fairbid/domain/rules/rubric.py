@@ -58,8 +58,7 @@ def _past_project_count(f: TenderFacts) -> Iterator[Breach]:
     if f.past_project_count > MAX_PAST_PROJECTS:
         yield (
             "qualification.past_project_count",
-            f"要求 {f.past_project_count} 个类似业绩，超过 {MAX_PAST_PROJECTS} 个可能排斥潜在投标人："
-            "请减少。",
+            f"要求 {f.past_project_count} 个类似业绩，超过 {MAX_PAST_PROJECTS} 个可能排斥潜在投标人：请减少。",
         )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fairbid.domain.rules.finding import Finding, Rule, Span
 
@@ -49,6 +49,7 @@ class TextRule:
     message: str
     context: re.Pattern[str] | None = None
     exempt: re.Pattern[str] | None = None
+    anchor: re.Pattern[str] | None = None  # literals every match contains: a fast prefilter
 
 
 class _Layout:
@@ -79,6 +80,17 @@ class _Layout:
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         return self._around(self.sentence_breaks, start, end, len(self.text))
 
+    def windows(self, anchor: re.Pattern[str] | None) -> list[tuple[int, int]]:
+        """The sentences holding an anchor hit (the whole text without an anchor), merged in order."""
+        if anchor is None:
+            return [(0, len(self.text))]
+        spans: list[tuple[int, int]] = []
+        for m in anchor.finditer(self.text):
+            if spans and m.start() < spans[-1][1]:
+                continue
+            spans.append(self.sentence(m.start(), m.end()))
+        return spans
+
     def in_law_quote(self, start: int) -> bool:
         i = bisect_right(self._quote_starts, start) - 1
         return i >= 0 and self.quotes[i][0] < start < self.quotes[i][1]
@@ -105,9 +117,17 @@ def _quoted_law(layout: _Layout, start: int, end: int) -> bool:
     return _LAW_REF.search(sentence) is not None and _LAW_JUDGEMENT.search(sentence) is not None
 
 
+def _candidates(rule: TextRule, layout: _Layout) -> Iterator[re.Match[str]]:
+    for left, right in layout.windows(rule.anchor):
+        yield from rule.pattern.finditer(layout.text, left, right)
+
+
 def _matches(rule: TextRule, layout: _Layout) -> Iterator[Finding]:
+    """Kept matches of one rule; matches in the same clause merge into one finding spanning them."""
     text = layout.text
-    for m in rule.pattern.finditer(text):
+    pending: Finding | None = None
+    pending_clause = (-1, -1)
+    for m in _candidates(rule, layout):
         start, end = m.span()
         if start == end:
             continue
@@ -121,13 +141,26 @@ def _matches(rule: TextRule, layout: _Layout) -> Iterator[Finding]:
                 continue
         if _negated(layout, start, end) or _quoted_law(layout, start, end) or _equal_treatment(layout, start, end):
             continue
-        yield Finding(
-            rule=rule.rule.id,
-            severity=rule.rule.severity,
-            citation=rule.rule.citation,
-            message=rule.message,
-            span=Span(start, end, m.group()),
+        if pending is not None and pending.span is not None and pending_clause == (left, right):
+            first = pending.span.start
+            pending = replace(
+                pending, span=Span(first, max(end, pending.span.end), text[first : max(end, pending.span.end)])
+            )
+            continue
+        if pending is not None:
+            yield pending
+        pending, pending_clause = (
+            Finding(
+                rule=rule.rule.id,
+                severity=rule.rule.severity,
+                citation=rule.rule.citation,
+                message=rule.message,
+                span=Span(start, end, m.group()),
+            ),
+            (left, right),
         )
+    if pending is not None:
+        yield pending
 
 
 def scan(text: str, rules: Iterable[TextRule]) -> list[Finding]:

@@ -89,8 +89,7 @@ def _committee(f: TenderFacts) -> Iterator[Breach]:
     elif 3 * f.committee_experts < 2 * f.committee_size:
         yield (
             "committee.experts",
-            f"技术、经济等方面的专家 {f.committee_experts} 人，"
-            f"不得少于成员总数 {f.committee_size} 人的三分之二。",
+            f"技术、经济等方面的专家 {f.committee_experts} 人，不得少于成员总数 {f.committee_size} 人的三分之二。",
         )
 
 
@@ -105,8 +104,7 @@ def _bid_validity_room(f: TenderFacts) -> Iterator[Breach]:
     if f.bid_validity_days is not None and 0 < f.bid_validity_days < 60:
         yield (
             "schedule.bid_validity_days",
-            f"投标有效期 {f.bid_validity_days} 日偏短：评标、定标须在有效期结束前 30 个工作日完成，"
-            "建议不少于 60 日。",
+            f"投标有效期 {f.bid_validity_days} 日偏短：评标、定标须在有效期结束前 30 个工作日完成，建议不少于 60 日。",
         )
 
 
@@ -143,9 +141,7 @@ def _decryption_window(f: TenderFacts) -> Iterator[Breach]:
 
 
 TIMELINE_RULES: tuple[FactRule, ...] = (
-    FactRule(
-        rule_of("T01", "发售期不少于5日", law="条例", article="第十六条", severity=_BLOCK), _sale_period
-    ),
+    FactRule(rule_of("T01", "发售期不少于5日", law="条例", article="第十六条", severity=_BLOCK), _sale_period),
     FactRule(
         rule_of("T03", "发出至投标截止不少于20日", law="法", article="第二十四条", severity=_BLOCK),
         _issue_to_deadline,
@@ -163,9 +159,7 @@ TIMELINE_RULES: tuple[FactRule, ...] = (
         _performance_security,
     ),
     FactRule(
-        rule_of(
-            "T13", "评标委员会5人以上单数、专家不少于2/3", law="法", article="第三十七条", severity=_BLOCK
-        ),
+        rule_of("T13", "评标委员会5人以上单数、专家不少于2/3", law="法", article="第三十七条", severity=_BLOCK),
         _committee,
     ),
     FactRule(
@@ -176,16 +170,10 @@ TIMELINE_RULES: tuple[FactRule, ...] = (
         rule_of("T21W", "投标有效期足以完成评标定标", law="12号令", article="第四十条", severity=_WARN),
         _bid_validity_room,
     ),
+    FactRule(rule_of("T17", "公示期不少于3日", law="条例", article="第五十四条", severity=_BLOCK), _publicity),
+    FactRule(rule_of("T23", "不得设最低投标限价", law="条例", article="第二十七条", severity=_BLOCK), _ceiling),
     FactRule(
-        rule_of("T17", "公示期不少于3日", law="条例", article="第五十四条", severity=_BLOCK), _publicity
-    ),
-    FactRule(
-        rule_of("T23", "不得设最低投标限价", law="条例", article="第二十七条", severity=_BLOCK), _ceiling
-    ),
-    FactRule(
-        rule_of(
-            "U01", "限价与估算价比例合理（单位核对）", law="平台惯例", article="数据质量自检", severity=_WARN
-        ),
+        rule_of("U01", "限价与估算价比例合理（单位核对）", law="平台惯例", article="数据质量自检", severity=_WARN),
         _price_units,
     ),
     FactRule(
