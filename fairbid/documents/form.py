@@ -252,9 +252,7 @@ def to_facts(form: TenderForm) -> TenderFacts:
         rubric=tuple(RubricItem(i.name, i.maximum, i.objective, i.test, i.is_price) for i in ev.items),
         rubric_total=ev.total,
         price_formula=(
-            None
-            if pf is None
-            else PriceFormula(tuple(pf.k_values), pf.above_penalty, pf.below_penalty, pf.full_score)
+            None if pf is None else PriceFormula(tuple(pf.k_values), pf.above_penalty, pf.below_penalty, pf.full_score)
         ),
         registered_capital_min=form.qualification.registered_capital_min,
         annual_turnover_min=form.qualification.annual_turnover_min,

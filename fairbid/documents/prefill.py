@@ -33,5 +33,7 @@ def prefilled_form(section: Section, *, project_name: str | None = None) -> Tend
     )
     # keep the amounts in proportion to this section (条例 第二十六条: security ≤ 2 % of the estimate)
     form["bid_security"]["amount"] = str((section.estimated_price * Decimal("0.015")).quantize(Decimal("1")))
-    form["qualification"]["past_project_value_min"] = str((section.estimated_price * Decimal("0.5")).quantize(Decimal("1")))
+    form["qualification"]["past_project_value_min"] = str(
+        (section.estimated_price * Decimal("0.5")).quantize(Decimal("1"))
+    )
     return parse_form(form)

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from fairbid.crypto.digest import sm3_hex
 from fairbid.documents.form import SecurityForm, TenderForm
 from fairbid.documents.word import html_to_docx
+from fairbid.domain.rules import ProjectType
 
 __all__ = ["RenderedDocument", "RenderedFile", "render_document", "render_html", "render_pdf"]
 
@@ -82,16 +83,35 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(
-        money=_money, cn_datetime=_cn_datetime, cn_date=_cn_date, security_forms=_security_forms
-    )
+    env.filters.update(money=_money, cn_datetime=_cn_datetime, cn_date=_cn_date, security_forms=_security_forms)
     return env
+
+
+_NUMERALS = "一二三四五六七八九十"
+_KINDS = {
+    ProjectType.WORKS: ("施工", "《标准施工招标文件》（2007年版）第四章第一节"),
+    ProjectType.GOODS: ("货物采购", "《标准设备采购招标文件》（2017年版）第四章第一节"),
+    ProjectType.SERVICES: ("服务", "国家发展改革委等部门发布的相应标准招标文件中的"),
+}
+
+
+def _chapters(form: TenderForm) -> dict[str, str]:
+    """Chapter numbers as in the standard texts; works have drawings (图纸), goods and services do not."""
+    names = ["notice", "instructions", "evaluation", "contract", "requirements"]
+    names += ["drawings"] if form.project_type is ProjectType.WORKS else []
+    names += ["technical", "formats"]
+    return {name: f"第{_NUMERALS[n]}章" for n, name in enumerate(names)}
 
 
 def render_html(form: TenderForm) -> str:
     """The complete tender document as one HTML page (the preview, and the source of DOCX and PDF)."""
     css = (_TEMPLATES / "style.css").read_text(encoding="utf-8")
-    return _environment().get_template("tender.html.j2").render(f=form, css=css)
+    kind, standard_text = _KINDS[form.project_type]
+    return (
+        _environment()
+        .get_template("tender.html.j2")
+        .render(f=form, css=css, ch=_chapters(form), kind=kind, standard_text=standard_text)
+    )
 
 
 def render_pdf(html: str) -> bytes:

@@ -57,3 +57,10 @@ def test_digests_are_sm3_of_content_and_stable_across_renders(rendered: Rendered
         assert f.sm3 == sm3_hex(f.content) and len(f.sm3) == 64
     again = render_document(form)
     assert [f.sm3 for f in again.files()] == [f.sm3 for f in rendered.files()]
+
+
+def test_goods_document_has_no_drawings_chapter_and_renumbers(form: TenderForm) -> None:
+    from fairbid.documents import render_html
+
+    html = render_html(form.model_copy(update={"project_type": "goods"}))
+    assert "图纸</h2>" not in html and "第七章　投标文件格式" in html and "《标准设备采购招标文件》" in html
