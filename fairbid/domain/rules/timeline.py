@@ -173,7 +173,7 @@ TIMELINE_RULES: tuple[FactRule, ...] = (
     FactRule(rule_of("T17", "公示期不少于3日", law="条例", article="第五十四条", severity=_BLOCK), _publicity),
     FactRule(rule_of("T23", "不得设最低投标限价", law="条例", article="第二十七条", severity=_BLOCK), _ceiling),
     FactRule(
-        rule_of("U01", "限价与估算价比例合理（单位核对）", law="平台惯例", article="数据质量自检", severity=_WARN),
+        rule_of("U01", "限价与估算价比例合理（单位核对）", law="平台惯例", article="", severity=_WARN),
         _price_units,
     ),
     FactRule(
