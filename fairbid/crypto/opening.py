@@ -114,9 +114,10 @@ class _Sink:
         self.infos.append(AttachmentInfo(self._name, self._size, digest))
 
     def commit(self) -> None:
+        clashes = [final for _, final in self.written if final.exists()]
+        if clashes:
+            raise FileExistsError(clashes[0])
         for temporary, final in self.written:
-            if final.exists():
-                raise FileExistsError(final)
             os.replace(temporary, final)
 
     def discard(self) -> None:

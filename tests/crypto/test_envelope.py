@@ -244,3 +244,12 @@ def test_open_refuses_older_envelope_swapped_in_storage() -> None:
             max_plaintext_bytes=LIMIT,
             expected_envelope_sm3=current.result.envelope_sm3,
         )
+
+
+def test_open_into_directory_with_same_name_keeps_existing_file(tmp_path: Path) -> None:
+    sealed = seal()
+    (tmp_path / "报价清单.xlsx").write_bytes(b"mine")
+    with pytest.raises(FileExistsError):
+        _open(sealed, attachment_dir=tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["报价清单.xlsx"]
+    assert (tmp_path / "报价清单.xlsx").read_bytes() == b"mine"

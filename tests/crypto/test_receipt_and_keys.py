@@ -188,3 +188,9 @@ def test_receipt_time_must_be_aware() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         ReceiptFields("S", "B", "ab" * 32, datetime(2026, 1, 1), 1).to_dict()
     assert ReceiptFields("S", "B", "ab" * 32, datetime(2026, 1, 1, tzinfo=UTC), 1).to_dict()
+
+
+def test_private_key_repr_hides_the_secret() -> None:
+    key = generate_key()
+    assert key.raw.hex() not in repr(key)
+    assert repr(key.raw) not in repr(key)
