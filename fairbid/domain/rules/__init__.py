@@ -16,7 +16,7 @@ from fairbid.domain.rules.facts import (
     RubricItem,
     TenderFacts,
 )
-from fairbid.domain.rules.finding import Finding, Rule, Severity, Span, blocking
+from fairbid.domain.rules.finding import Finding, Rule, Severity, Span, blocking, raise_if_blocking
 from fairbid.domain.rules.text import TextRule
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "blocking",
     "check_facts",
     "check_text",
+    "raise_if_blocking",
     "rule",
     "rules",
 ]

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-__all__ = ["Finding", "Rule", "Severity", "Span", "blocking"]
+from fairbid.domain.errors import RuleViolation
+
+__all__ = ["Finding", "Rule", "Severity", "Span", "blocking", "raise_if_blocking"]
 
 
 class Severity(StrEnum):
@@ -70,3 +72,22 @@ class Finding:
 def blocking(findings: Iterable[Finding]) -> bool:
     """Whether any finding blocks publication (先体检、再发布, 195号 item 3)."""
     return any(f.blocks for f in findings)
+
+
+def raise_if_blocking(findings: Iterable[Finding]) -> None:
+    """The publication gate: raise ``RuleViolation`` for the first blocking finding, counting the rest.
+
+    >>> raise_if_blocking([])
+    """
+    blocks = [f for f in findings if f.blocks]
+    if not blocks:
+        return
+    first = blocks[0]
+    where = f" ({first.field})" if first.field else ""
+    more = f" and {len(blocks) - 1} more blocking finding(s)" if len(blocks) > 1 else ""
+    raise RuleViolation(
+        f"{first.rule} {first.citation}{where}: {first.message}{more}",
+        rule=first.rule,
+        citation=first.citation,
+        field=first.field,
+    )

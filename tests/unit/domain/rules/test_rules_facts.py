@@ -140,9 +140,7 @@ def test_proportionality_flags_capital_turnover_and_past_projects() -> None:
 
 
 def test_proportionality_accepts_requirements_within_scale() -> None:
-    found = rules_of(
-        facts(registered_capital_min=Decimal(10_000_000), annual_turnover_min=Decimal(60_000_000))
-    )
+    found = rules_of(facts(registered_capital_min=Decimal(10_000_000), annual_turnover_min=Decimal(60_000_000)))
     assert not found & {"P01", "P02", "P03", "P04"}
 
 
@@ -162,9 +160,7 @@ def test_objective_item_without_test_blocks() -> None:
 
 
 def test_k_values_outside_bounds_or_duplicated_block() -> None:
-    formula = PriceFormula(
-        (Decimal("0.70"), Decimal("0.95"), Decimal("0.95")), Decimal(1), Decimal("0.5"), Decimal(60)
-    )
+    formula = PriceFormula((Decimal("0.70"), Decimal("0.95"), Decimal("0.95")), Decimal(1), Decimal("0.5"), Decimal(60))
     found = [f for f in check_facts(facts(price_formula=formula), on=ON) if f.rule == "R04"]
     fields = {f.field for f in found}
     assert "evaluation.price_formula.k_values.0" in fields and "evaluation.price_formula.k_values" in fields

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from fairbid.domain.rules import TEXT_RULES, Severity, blocking, check_text, rule, rules
+import pytest
+
+from fairbid.domain.errors import RuleViolation
+from fairbid.domain.rules import TEXT_RULES, Severity, blocking, check_text, raise_if_blocking, rule, rules
 
 ON = date(2026, 11, 27)
 
@@ -35,10 +38,7 @@ def test_disclaimer_turned_round_by_non_is_a_violation() -> None:
 
 
 def test_quoted_law_is_not_a_violation() -> None:
-    text = (
-        "《招标投标领域公平竞争审查规则》第六条规定：“不得要求经营主体在本地注册设立分支机构，"
-        "在本地缴纳社会保险”。"
-    )
+    text = "《招标投标领域公平竞争审查规则》第六条规定：“不得要求经营主体在本地注册设立分支机构，在本地缴纳社会保险”。"
     assert check_text(text, on=ON) == []
 
 
@@ -66,3 +66,15 @@ def test_every_rule_has_citation_version_and_start_date() -> None:
         assert r.applies_from <= ON or r.applies_until is not None
     assert len({t.rule.id for t in TEXT_RULES}) == len(TEXT_RULES)
     assert rule("X01").citation == "招标投标法实施条例 第三十二条第三项"
+
+
+def test_raise_if_blocking_names_the_first_blocking_rule() -> None:
+    found = check_text("投标人须在本市设立分公司。开标时法定代表人须亲自到场。", on=ON)
+    with pytest.raises(RuleViolation) as info:
+        raise_if_blocking(found)
+    assert info.value.rule == "X03" and info.value.citation.endswith("第六条第二项")
+    assert "1 more blocking" in info.value.detail
+
+
+def test_raise_if_blocking_passes_warnings() -> None:
+    raise_if_blocking(check_text("施工组织设计由评委酌情打分。", on=ON))
