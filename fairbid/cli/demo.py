@@ -7,7 +7,6 @@ simulated (the clock jumps to each section's next due event), so a month-long sc
 from __future__ import annotations
 
 import io
-import json
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,8 +24,7 @@ from fairbid.crypto.envelope import seal_envelope, unwrap_content_key
 from fairbid.crypto.form import BidForm
 from fairbid.crypto.key import PrivateKey, generate_key
 from fairbid.crypto.payload import AttachmentSource
-from fairbid.documents.form import parse_form
-from fairbid.documents.sample import demo_form_json
+from fairbid.documents.prefill import prefilled_form
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.credit_code import check_character
 from fairbid.domain.rules import FACT_RULES, TEXT_RULES
@@ -250,27 +248,9 @@ def _check(p: Platform, section_id: str, agency: Actor, console: Console) -> Non
     """Fill the standard form for this section and let the rule catalog check it before publication."""
     with p.uow() as uow:
         section = uow.sections.get(section_id)
-    form = json.loads(demo_form_json())
-    form["section"].update({"name": section.name, "code": section.code})
-    form["project"]["name"] = "株洲市某道路提质改造工程"
-    form["estimated_price"] = str(section.estimated_price)
-    form["ceiling_price"] = str(section.ceiling_price)
-    sched = section.schedule
-    form["schedule"].update(
-        {
-            "sale_start": sched.sale_start.isoformat(),
-            "sale_end": sched.sale_end.isoformat(),
-            "bid_deadline": sched.bid_deadline.isoformat(),
-            "decryption_minutes": sched.decryption_minutes,
-            "publicity_days": sched.publicity_days,
-        }
-    )
-    form["bid_security"]["amount"] = str((section.estimated_price * Decimal("0.015")).quantize(Decimal("1")))
-    form["qualification"]["past_project_value_min"] = str(
-        (section.estimated_price * Decimal("0.5")).quantize(Decimal("0.01"))
-    )
+    form = prefilled_form(section, project_name="株洲市某道路提质改造工程")
     outcome = check_section_document(
-        parse_form(form), section_id, uow=p.uow(), clock=p.clock, actor=agency, blobs=p.blobs
+        form, section_id, uow=p.uow(), clock=p.clock, actor=agency, blobs=p.blobs
     )
     if outcome.blocking:
         for f in outcome.findings:

@@ -1,0 +1,85 @@
+"""The public pages in a real headless Chromium against a real server process thread (uvicorn)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+import uvicorn
+
+from fairbid.api.app import create_app
+from fairbid.bootstrap import Platform
+from fairbid.clock import SimulatedClock
+from fairbid.services.evaluation import evaluate_section
+from tests.factories import World, check_and_publish, make_world
+
+pytestmark = pytest.mark.browser
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def served(platform: Platform) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(platform=platform), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_public_follows_a_section_from_sealed_to_awarded(
+    served: str, platform: Platform, clock: SimulatedClock
+) -> None:
+    w: World = make_world(platform, clock, bidders=3)
+    w.add_bidder("<script>alert(1)</script>路桥有限公司")
+    s = check_and_publish(w, w.section())
+    w.jump(s.id)
+    for b in w.bidders:
+        w.submit(s.id, b, w.seal(s.id, b, f"{9000000 + len(b.username)}.00"))
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(served + "/")
+        page.click(f"text={s.code}")
+        assert page.inner_text("#status") == "bidding"
+        assert "nobody" in page.inner_text("#secrecy")
+        assert page.locator("#opening-record").count() == 0
+        w.jump(s.id)
+        for b in w.bidders:
+            w.decrypt(s.id, b)
+        w.jump(s.id)
+        evaluate_section(s.id, uow=w.p.uow(), clock=w.clock, actor=w.operator.actor)
+        w.clock.advance(timedelta(days=4))
+        w.jump(s.id)
+        page.reload()
+        assert page.inner_text("#status") == "awarded"
+        rows = page.locator("#opening-record tbody tr")
+        assert rows.count() == 4
+        assert "<script>alert(1)</script>路桥有限公司" in page.inner_text("#opening-record")  # shown as text
+        assert page.locator("#candidates tbody tr").count() == 3
+        assert "节资率" in page.inner_text("#savings")
+        page.screenshot(path=str(w.p.settings.data_dir / "section.png"), full_page=True)
+        browser.close()
+    assert dialogs == []  # the markup in the bidder's name never ran

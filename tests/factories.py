@@ -1,0 +1,183 @@
+"""Builders for test worlds: parties, a section with its schedule, sealed bids — all through the services."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from fairbid.bidder.machine import machine_fingerprint
+from fairbid.bootstrap import Platform
+from fairbid.clock import SimulatedClock
+from fairbid.crypto.envelope import seal_envelope, unwrap_content_key
+from fairbid.crypto.form import BidForm
+from fairbid.crypto.key import PrivateKey, generate_key
+from fairbid.domain.actor import Actor, Role
+from fairbid.domain.credit_code import check_character
+from fairbid.domain.section import Schedule, Section, SectionKind
+from fairbid.services.bid import DecryptBid, RegisterKey, SubmitBid, decrypt_bid, register_bidder_key, submit_bid
+from fairbid.services.chronograph import advance_clock
+from fairbid.services.party import CreateUser, RegisterOrganisation, create_user, register_organisation
+from fairbid.services.section import CreateProject, CreateSection, create_project, create_section
+
+SETUP = Actor(role=Role.MACHINE, job="test-setup")
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery"
+
+
+def credit_code(n: int | None = None) -> str:
+    """A valid, unique USCC."""
+    n = next(_counter) if n is None else n
+    body = f"9143020{random.Random(n).randrange(10**9):09d}{n % 10}"[:17]
+    return body + check_character(body)
+
+
+@dataclass
+class Party:
+    actor: Actor
+    username: str
+    organisation_id: str | None
+    key: PrivateKey | None = None
+
+
+@dataclass
+class World:
+    p: Platform
+    clock: SimulatedClock
+    operator: Party
+    supervisor: Party
+    tenderee: Party
+    agency: Party
+    expert: Party
+    guarantor: Party
+    bidders: list[Party] = field(default_factory=list)
+
+    def party(self, role: Role, name: str, *, with_org: bool = True) -> Party:
+        org_id = None
+        if with_org:
+            org = register_organisation(
+                RegisterOrganisation(name, credit_code()), uow=self.p.uow(), clock=self.clock, actor=SETUP
+            )
+            org_id = org.id
+        username = f"{role.value}{next(_counter)}"
+        user = create_user(
+            CreateUser(username, PASSWORD, role, name, org_id), uow=self.p.uow(), clock=self.clock, actor=SETUP
+        )
+        return Party(user.as_actor(), username, org_id)
+
+    def add_bidder(self, name: str | None = None) -> Party:
+        b = self.party(Role.BIDDER, name or f"投标人{len(self.bidders) + 1}有限公司")
+        b.key = generate_key()
+        register_bidder_key(RegisterKey(b.key.public.to_text()), uow=self.p.uow(), clock=self.clock, actor=b.actor)
+        self.bidders.append(b)
+        return b
+
+    def section(self, *, start: datetime | None = None, code: str | None = None) -> Section:
+        start = start or self.clock.now()
+        project = create_project(
+            CreateProject(
+                f"P{next(_counter)}", "测试项目", self.tenderee.organisation_id or "", self.agency.organisation_id
+            ),
+            uow=self.p.uow(),
+            clock=self.clock,
+            actor=self.agency.actor,
+        )
+        sale_start = start + timedelta(hours=1)
+        return create_section(
+            CreateSection(
+                project_id=project.id,
+                code=code or f"S{next(_counter)}",
+                name="测试标段",
+                kind=SectionKind.WORKS,
+                estimated_price=Decimal("10000000.00"),
+                ceiling_price=Decimal("9800000.00"),
+                schedule=Schedule(sale_start, sale_start + timedelta(days=5), sale_start + timedelta(days=21), 30, 3),
+            ),
+            uow=self.p.uow(),
+            clock=self.clock,
+            actor=self.agency.actor,
+        )
+
+    def seal(self, section_id: str, bidder: Party, price: str, *, fingerprint: str = "", size: int = 0) -> bytes:
+        assert bidder.key is not None
+        attachment = random.Random(size).randbytes(size) if size else "技术方案：分段施工。".encode() * 50
+        from fairbid.crypto.payload import AttachmentSource
+
+        out = io.BytesIO()
+        seal_envelope(
+            out,
+            form=BidForm(Decimal(price), 360, "合格", f"PM-{bidder.username}", f"EG-{bidder.username}"),
+            attachments=[AttachmentSource("proposal.txt", io.BytesIO(attachment), len(attachment))],
+            section_id=section_id,
+            bidder_id=bidder.organisation_id or "",
+            private_key=bidder.key,
+            now=self.clock.now(),
+            machine_fingerprint=machine_fingerprint(identifiers={"id": fingerprint or bidder.username}),
+            tool_version="fairbid-bidder/test",
+        )
+        return out.getvalue()
+
+    def submit(self, section_id: str, bidder: Party, envelope: bytes) -> object:
+        return submit_bid(
+            SubmitBid(section_id, io.BytesIO(envelope)),
+            uow=self.p.uow(),
+            clock=self.clock,
+            actor=bidder.actor,
+            blobs=self.p.blobs,
+            platform_key=self.p.platform_key,
+            max_bytes=self.p.settings.max_envelope_bytes,
+        )
+
+    def decrypt(self, section_id: str, bidder: Party) -> object:
+        assert bidder.key is not None
+        with self.p.uow() as uow:
+            bid = uow.bids.for_bidder(section_id, bidder.organisation_id or "")
+        assert bid is not None
+        with self.p.blobs.open(bid.envelope_digest) as src:
+            key = unwrap_content_key(src, bidder.key)
+        return decrypt_bid(
+            DecryptBid(section_id, key),
+            uow=self.p.uow(),
+            clock=self.clock,
+            actor=bidder.actor,
+            blobs=self.p.blobs,
+            max_plaintext_bytes=self.p.settings.max_plaintext_bytes,
+        )
+
+    def jump(self, section_id: str) -> str:
+        """Move the clock to the section's next due event and fire it; returns the new status."""
+        with self.p.uow() as uow:
+            due = uow.sections.next_check_of(section_id)
+        assert due is not None, "nothing is due"
+        self.clock.set(max(due, self.clock.now()))
+        return advance_clock(section_id, uow=self.p.uow(), clock=self.clock).status
+
+
+def make_world(p: Platform, clock: SimulatedClock, *, bidders: int = 3) -> World:
+    w = World.__new__(World)
+    w.p, w.clock, w.bidders = p, clock, []
+    w.operator = w.party(Role.OPERATOR, "交易中心", with_org=False)
+    w.supervisor = w.party(Role.SUPERVISOR, "行政监督", with_org=False)
+    w.tenderee = w.party(Role.TENDEREE, "某城投集团有限公司")
+    w.agency = w.party(Role.AGENCY, "某招标代理有限公司")
+    w.expert = w.party(Role.EXPERT, "某设计院")
+    w.guarantor = w.party(Role.GUARANTOR, "某担保有限公司")
+    for _ in range(bidders):
+        w.add_bidder()
+    return w
+
+
+def check_and_publish(w: World, section: Section) -> Section:
+    """Check the section's tender document (the real rule catalog and renderer) and publish it."""
+    from fairbid.documents.prefill import prefilled_form
+    from fairbid.services.document import check_section_document
+    from fairbid.services.section import publish_section
+
+    outcome = check_section_document(
+        prefilled_form(section), section.id, uow=w.p.uow(), clock=w.clock, actor=w.agency.actor, blobs=w.p.blobs
+    )
+    assert not outcome.blocking, [f.message for f in outcome.findings]
+    return publish_section(section.id, uow=w.p.uow(), clock=w.clock, actor=w.tenderee.actor, random=w.p.random)
