@@ -133,6 +133,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "参考品牌：格兰富、威乐或同等档次及以上产品。",
             "不得限定或者指定特定的专利、商标、品牌、原产地或者供应商。",
             "施工班组应由一线操作经验丰富的人员组成。",
+            "设备应采用不锈钢铭牌，标明出厂日期。",
         ],
     ),
     "X08": (
@@ -152,6 +153,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "依法必须进行招标的项目取消报名环节。",
             "投标人可在交易平台免费下载招标文件，无需提交任何材料。",
             "投标人获取招标文件后，应仔细阅读全部内容。",
+            "中标人应在合同签订后到住建部门办理合同备案。",
         ],
     ),
     "X09": (
@@ -354,12 +356,19 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
 }
 
 
+# Cases that rightly breach a second rule too.
+ALSO: dict[str, tuple[str, ...]] = {
+    "外地企业须在本市备案后方可投标。": ("X08",),  # a 备案 precondition to bidding (1117号（三）)
+}
+
+
 def main() -> None:
     out = Path(__file__).with_name("text_cases.jsonl")
     lines = []
     for rule_id, (flagged, lookalikes) in CASES.items():
         for n, text in enumerate(flagged, 1):
-            lines.append({"id": f"{rule_id}-flag-{n}", "text": text, "rules": [rule_id]})
+            rules = sorted({rule_id, *ALSO.get(text, ())})
+            lines.append({"id": f"{rule_id}-flag-{n}", "text": text, "rules": rules})
         for n, text in enumerate(lookalikes, 1):
             lines.append({"id": f"{rule_id}-like-{n}", "text": text, "rules": []})
     out.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
