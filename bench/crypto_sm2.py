@@ -39,7 +39,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0)
     seconds = parser.parse_args().seconds
-    console = Console()
+    console = Console(width=140)
     table = Table("suite", "sign/s", "verify/s", "wrap/s", "unwrap/s")
     results: dict[Suite, list[float]] = {}
     for suite in Suite:
