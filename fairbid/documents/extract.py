@@ -47,6 +47,25 @@ def _docx(data: bytes) -> str:
     return "\n".join(parts)
 
 
+_SENTENCE_END = "。；;！!？?：:"
+
+
+def _unwrap(page: str) -> str:
+    """Rejoin lines the PDF layout wrapped, so a clause split across lines is matched whole.
+
+    A line as long as the page's longest (within 3 characters) that does not end a sentence was
+    wrapped; shorter lines (headings, ends of paragraphs, table cells) keep their break.
+    """
+    lines = page.split("\n")
+    width = max((len(line.rstrip()) for line in lines), default=0)
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        text = line.rstrip()
+        wrapped = n + 1 < len(lines) and width >= 20 and len(text) >= width - 3 and text[-1:] not in _SENTENCE_END
+        out.append(text if wrapped else text + "\n")
+    return "".join(out)
+
+
 def _pdf(data: bytes) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -55,7 +74,7 @@ def _pdf(data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise _fail("The PDF is encrypted with a password; upload an unprotected copy.")
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        text = "\n".join(_unwrap(page.extract_text() or "") for page in reader.pages)
     except PdfReadError as exc:
         raise _fail(f"The PDF cannot be read ({exc}); it may be damaged.") from None
     if not text.strip():

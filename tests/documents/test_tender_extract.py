@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from docx import Document
 from pypdf import PdfWriter
 
-from fairbid.documents import RenderedDocument, extract_text
+from fairbid.documents import RenderedDocument, TenderForm, extract_text, render_html, render_pdf
 from fairbid.domain.errors import InvalidInput
+from fairbid.domain.rules import check_text
 
 
 def test_txt_in_utf8_and_gb18030_is_read() -> None:
@@ -61,3 +63,12 @@ def test_pdf_without_text_layer_is_refused() -> None:
 def test_unreadable_uploads_raise_invalid_input(data: bytes, name: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         extract_text(data, filename=name)
+
+
+def test_pdf_lines_wrapped_mid_clause_are_rejoined(form: TenderForm) -> None:
+    # The layout wraps this paragraph inside "本市设立分公司"; the check must still see the clause whole.
+    text = "1. 钢筋采用HRB400E级，符合GB/T 1499.2的规定，商品混凝土强度等级按，投标人须在本市设立分公司。"
+    free = form.free_text.model_copy(update={"technical_requirements": text})
+    pdf = render_pdf(render_html(form.model_copy(update={"free_text": free})))
+    extracted = extract_text(pdf, filename="a.pdf")
+    assert "X03" in {f.rule for f in check_text(extracted, on=date(2026, 11, 27))}
