@@ -113,6 +113,15 @@ class PlatformClient:
             raise InvalidKey("The platform key does not match its key ID.")
         return PlatformKey(public, public.key_id)
 
+    def register_key(self, public_key: PublicKey) -> str:
+        """Bind this bidder's public key to its organisation (``POST /api/keys``); returns the key ID."""
+        value = self._json(
+            self._http.post("/api/keys", json={"public_key": public_key.to_text()}, headers=self._headers()), 201
+        )
+        if not hmac.compare_digest(str(value["key_id"]), public_key.key_id):
+            raise InvalidKey("The platform registered another key ID.")
+        return public_key.key_id
+
     def submit(self, section_id: str, envelope: Path) -> SubmitResult:
         """Upload a sealed envelope (streamed) and check the receipt the platform signs for it.
 

@@ -1,5 +1,8 @@
 """``fairbid bidder``: the bidder's own tool (投标工具): keys, sealing, submission, status, decryption.
 
+Usual order: ``keygen``, ``register-key``, ``seal``, ``submit`` (and ``verify-receipt``), ``status``,
+then ``decrypt`` during the opening's decryption window.
+
 Exit codes: 0 ok, 1 refused or a failed check (bad signature, wrong passphrase, platform refusal),
 2 bad input (unreadable file, invalid bid form). ``--format json`` prints one JSON object on stdout.
 The passphrase comes from ``FAIRBID_PASSPHRASE`` or a prompt; the server, user and password from
@@ -9,6 +12,7 @@ The passphrase comes from ``FAIRBID_PASSPHRASE`` or a prompt; the server, user a
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,6 +28,7 @@ from fairbid.bidder import (
     create_key_file,
     file_digest,
     load_private_key,
+    load_public_key,
     seal_bid,
 )
 from fairbid.crypto import PublicKey, SignedReceipt, Suite, verify_receipt
@@ -50,6 +55,9 @@ PasswordOpt = Annotated[
 
 
 def _passphrase(*, confirm: bool = False) -> str:
+    from_env = os.environ.get("FAIRBID_PASSPHRASE")
+    if from_env:
+        return from_env
     value: str = typer.prompt("Key passphrase", hide_input=True, confirmation_prompt=confirm)
     return value
 
@@ -105,6 +113,21 @@ def keygen(
     with _errors(fmt):
         public = create_key_file(out, _passphrase(confirm=True), suite=suite)
         _emit(fmt, {"key_file": str(out), "public_key": public.to_text(), "key_id": public.key_id})
+
+
+@app.command("register-key")
+def register_key(
+    key: KeyOpt,
+    server: ServerOpt,
+    username: UserOpt,
+    password: PasswordOpt,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Bind the key file's public key to your organisation on the platform (no passphrase needed)."""
+    with _errors(fmt):
+        public = load_public_key(key)
+        key_id = _with_client(server, username, password, lambda c: c.register_key(public))
+        _emit(fmt, {"public_key": public.to_text(), "key_id": key_id})
 
 
 @app.command()

@@ -59,6 +59,10 @@ class FakePlatform:
         user = self._user(request)
         if user is None:
             return httpx.Response(401, json={"title": "Unauthorized"})
+        if path == "/api/keys" and method == "POST":
+            public = PublicKey.from_text(json.loads(request.content)["public_key"])
+            self.bidder_keys[user] = public
+            return httpx.Response(201, json={"key_id": public.key_id})
         section = path.split("/")[3]
         if path.endswith("/bids") and method == "POST":
             return self._submit(section, user, request.read())

@@ -11,7 +11,7 @@ from fake_platform import FakePlatform
 from typer.testing import CliRunner
 
 import fairbid.cli.bidder as cli
-from fairbid.bidder import PlatformClient, load_public_key
+from fairbid.bidder import PlatformClient, load_private_key, load_public_key
 
 runner = CliRunner()
 PASS = "secret passphrase"
@@ -109,3 +109,19 @@ def test_seal_exits_1_on_wrong_passphrase(sealed: tuple[Path, Path], tmp_path: P
         "--out", str(tmp_path / "y.fbe"), input="wrong passphrase\n",
     )  # fmt: skip
     assert result.exit_code == 1
+
+
+def test_keygen_takes_passphrase_from_environment(tmp_path: Path) -> None:
+    key = tmp_path / "env.key"
+    result = runner.invoke(cli.app, ["keygen", "--out", str(key)], env={"FAIRBID_PASSPHRASE": PASS})
+    assert result.exit_code == 0, result.output
+    assert load_private_key(key, PASS).public == load_public_key(key)
+
+
+def test_register_key_binds_the_key_file(sealed: tuple[Path, Path], platform: FakePlatform) -> None:
+    key, _ = sealed
+    platform.bidder_keys.clear()
+    result = _run("register-key", "--key", str(key), *_auth(), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert platform.bidder_keys["alice"] == load_public_key(key)
+    assert json.loads(result.output)["key_id"] == load_public_key(key).key_id
