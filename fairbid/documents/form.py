@@ -115,6 +115,7 @@ class BidSecurity(_Form):
     """投标保证金: amount and accepted forms."""
 
     amount: Money | None = None
+    validity_days: int | None = Field(default=None, ge=0, le=365)  # None: same as the bid validity
     forms: list[SecurityForm] = Field(default_factory=lambda: list(SecurityForm))
 
 
@@ -260,4 +261,5 @@ def to_facts(form: TenderForm) -> TenderFacts:
         past_project_value_min=form.qualification.past_project_value_min,
         qualification_grade=form.qualification.grade or None,
         price_floor=form.price_floor,
+        bid_security_validity_days=form.bid_security.validity_days,
     )

@@ -91,6 +91,7 @@ class TenderFacts:
     past_project_value_min: Decimal | None = None
     qualification_grade: str | None = None
     price_floor: Decimal | None = None
+    bid_security_validity_days: int | None = None
 
 
 Breach = tuple[str, str]

@@ -69,6 +69,16 @@ def _bid_security_cap(f: TenderFacts) -> Iterator[Breach]:
         )
 
 
+def _bid_security_validity(f: TenderFacts) -> Iterator[Breach]:
+    """条例 第二十六条: the bid security stays valid exactly as long as the bids do."""
+    v = f.bid_security_validity_days
+    if f.bid_security is not None and v is not None and v != f.bid_validity_days:
+        yield (
+            "bid_security.validity_days",
+            f"投标保证金有效期 {v} 日应与投标有效期 {f.bid_validity_days} 日一致。",
+        )
+
+
 def _performance_security(f: TenderFacts) -> Iterator[Breach]:
     """条例 第五十八条: performance security at most 10% of the contract price."""
     if f.performance_security_percent is not None and f.performance_security_percent > 10:
@@ -153,6 +163,10 @@ TIMELINE_RULES: tuple[FactRule, ...] = (
     FactRule(
         rule_of("T10", "施工货物投标保证金不超过80万元", law="30号令", article="第三十七条", severity=_BLOCK),
         _bid_security_cap,
+    ),
+    FactRule(
+        rule_of("T09V", "保证金有效期与投标有效期一致", law="条例", article="第二十六条", severity=_BLOCK),
+        _bid_security_validity,
     ),
     FactRule(
         rule_of("T12", "履约保证金不超过合同价10%", law="条例", article="第五十八条", severity=_BLOCK),

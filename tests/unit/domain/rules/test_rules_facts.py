@@ -95,6 +95,12 @@ def test_bid_security_cap_applies_to_works_and_goods_only() -> None:
     assert "T10" not in rules_of(facts(project_type=ProjectType.SERVICES, **big))
 
 
+def test_bid_security_validity_must_match_bid_validity() -> None:
+    assert "T09V" in rules_of(facts(bid_security_validity_days=60))
+    assert "T09V" not in rules_of(facts(bid_security_validity_days=90))
+    assert "T09V" not in rules_of(facts(bid_security_validity_days=60, bid_security=None))
+
+
 def test_performance_security_flagged_above_ten_percent() -> None:
     assert "T12" in rules_of(facts(performance_security_percent=Decimal("10.5")))
 
