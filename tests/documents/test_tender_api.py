@@ -112,3 +112,10 @@ def test_form_page_renders_with_script_and_demo_data(client: Client) -> None:
     assert resp.status_code == 200
     assert '<script src="/static/tender_form.js"' in resp.text
     assert 'data-path="schedule.sale_end"' in resp.text and 'id="form-data"' in resp.text
+
+
+def test_rules_endpoint_lists_the_catalog_with_citations(client: Client) -> None:
+    body = client.get("/api/tender-documents/rules").json()
+    by_id = {r["id"]: r for r in body}
+    assert by_id["T03"]["citation"] == "招标投标法 第二十四条"
+    assert by_id["X08"]["applies_until"] == "2027-08-31"

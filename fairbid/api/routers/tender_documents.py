@@ -20,12 +20,13 @@ from fairbid.documents import (
     extract_text,
     render_document,
 )
-from fairbid.domain.rules import Finding, blocking, check_text
+from fairbid.domain.rules import Finding, Rule, blocking, check_text, rules
 from fairbid.domain.rules.timeline import CHINA
 
 __all__ = [
     "FindingOut",
     "RenderedFileOut",
+    "RuleOut",
     "SpanOut",
     "TenderCheckOut",
     "TenderRenderOut",
@@ -100,6 +101,30 @@ class TenderRenderOut(BaseModel):
     check: TenderCheckOut
 
 
+class RuleOut(BaseModel):
+    """One catalog rule: id, title, citation, severity, law version and the dates it applies."""
+
+    id: str
+    title: str
+    citation: str
+    severity: str
+    law_version: str
+    applies_from: date
+    applies_until: date | None
+
+    @classmethod
+    def of(cls, r: Rule) -> RuleOut:
+        return cls(
+            id=r.id,
+            title=r.title,
+            citation=r.citation,
+            severity=str(r.severity),
+            law_version=r.law_version,
+            applies_from=r.applies_from,
+            applies_until=r.applies_until,
+        )
+
+
 def _today(clock: ClockDep, on: date | None) -> date:
     if on is not None:
         return on
@@ -138,3 +163,9 @@ def render(form: TenderForm, clock: ClockDep, on: OnQuery = None) -> TenderRende
         html=document.html.content.decode("utf-8"),
         check=TenderCheckOut.of(check_form(form, on=day), on=day),
     )
+
+
+@router.get("/rules", operation_id="list_tender_rules")
+def list_rules() -> list[RuleOut]:
+    """The rule catalog the checks run: every rule with its citation, severity and dates."""
+    return [RuleOut.of(r) for r in rules()]
