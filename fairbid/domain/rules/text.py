@@ -7,7 +7,11 @@ Across all rules a match is dropped when
 - a prohibition precedes it in its clause (不得要求投标人在本地设立分支机构) or a disclaimer follows it
   (本地业绩不作为加分条件), unless a 非/外 right before the match turns the disclaimer round;
 - it sits inside a quotation introduced by a law reference, or its sentence cites a law and judges
-  (《实施条例》第三十二条规定…属于以不合理条件限制、排斥潜在投标人): quoting the law is not breaking it.
+  (《实施条例》第三十二条规定…属于以不合理条件限制、排斥潜在投标人): quoting the law is not breaking it;
+- its sentence promises equal treatment (对外地企业与本地企业一视同仁).
+
+Each rule also names ``anchor`` literals that every match contains; only sentences holding one are
+searched, which keeps a 300-page document under half a second of CPU.
 """
 
 from __future__ import annotations
