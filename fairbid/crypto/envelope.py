@@ -109,7 +109,7 @@ class _HashingWriter:
         self.hash = hashes.Hash(hashes.SM3())
         self.size = 0
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         self._dst.write(data)
         self.hash.update(data)
         self.size += len(data)
@@ -163,15 +163,20 @@ def seal_envelope(
     for piece in deflate(write_payload(form.to_bytes(), attachments)):
         pending += piece
         while len(pending) > chunk_size:
-            sealed = sealer.seal(memoryview(pending)[:chunk_size], last=False)
-            out.write(bytes([FRAME_CHUNK]) + len(sealed).to_bytes(4, "big") + sealed)
+            with memoryview(pending) as view:
+                _write_frame(out, FRAME_CHUNK, *sealer.seal_parts(view[:chunk_size], last=False))
             del pending[:chunk_size]
-    sealed = sealer.seal(pending, last=True)
-    out.write(bytes([FRAME_LAST]) + len(sealed).to_bytes(4, "big") + sealed)
+    _write_frame(out, FRAME_LAST, *sealer.seal_parts(pending, last=True))
     ciphertext_sm3 = out.hash.copy().finalize()
     signature = sign(private_key, signed_message(header, ciphertext_sm3))
     out.write(bytes([FRAME_SIGNATURE]) + len(signature).to_bytes(2, "big") + signature)
     return SealedEnvelope(header, out.hash.finalize().hex(), ciphertext_sm3.hex(), out.size)
+
+
+def _write_frame(out: _HashingWriter, kind: int, body: memoryview, tag: bytes) -> None:
+    out.write(bytes([kind]) + (len(body) + len(tag)).to_bytes(4, "big"))
+    out.write(body)
+    out.write(tag)
 
 
 class _Copier:

@@ -47,6 +47,11 @@ class ChunkSealer:
 
     def seal(self, plaintext: bytes | bytearray | memoryview, *, last: bool) -> bytes:
         """The ciphertext of one chunk followed by its 16-byte tag."""
+        body, tag = self.seal_parts(plaintext, last=last)
+        return bytes(body) + tag
+
+    def seal_parts(self, plaintext: bytes | bytearray | memoryview, *, last: bool) -> tuple[memoryview, bytes]:
+        """The ciphertext (a view of the reused buffer, valid until the next call) and the tag, uncopied."""
         encryptor = Cipher(self._algorithm, modes.GCM(_nonce(self._prefix, self._counter, last))).encryptor()
         self._counter += 1
         encryptor.authenticate_additional_data(self._aad)
@@ -55,7 +60,7 @@ class ChunkSealer:
             self._buffer = bytearray(size + 15)
         written = encryptor.update_into(plaintext, self._buffer)
         encryptor.finalize()
-        return bytes(memoryview(self._buffer)[:written]) + encryptor.tag
+        return memoryview(self._buffer)[:written], encryptor.tag
 
 
 class ChunkOpener:
