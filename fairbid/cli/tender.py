@@ -110,9 +110,7 @@ def render_command(
     out: Annotated[Path, typer.Option("--out", help="Directory for the HTML, DOCX and PDF.")],
     fmt: FormatOpt = OutputFormat.TEXT,
     on: OnOpt = None,
-    draft: Annotated[
-        bool, typer.Option(help="Render even when a finding blocks (not for publication).")
-    ] = False,
+    draft: Annotated[bool, typer.Option(help="Render even when a finding blocks (not for publication).")] = False,
 ) -> None:
     """Check FORM.json and, if nothing blocks, render it to DIR as HTML, DOCX and PDF with SM3 digests."""
     tender = _load_form(form)
