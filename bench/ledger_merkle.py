@@ -302,7 +302,7 @@ def bench_sqlite(chain: list[tuple[EntryContent, str]], path: str) -> None:
         ("plain INSERT of the entry row", plain),
         ("entry row + Merkle node row", with_node_row),
         ("entry row with Merkle column", with_column),
-        ("entry row; nodes integrated per 100", sequencer),
+        ("entry row; node rows flushed per 100", sequencer),
     ]
     spent: dict[str, list[float]] = {name: [] for name, _ in variants}
     batch = 1_000
