@@ -297,9 +297,7 @@ def verify_inclusion(leaf: bytes, index: int, size: int, path: Sequence[bytes], 
         raise InvalidProof("the inclusion proof leads to another root")
 
 
-def verify_consistency(
-    first: int, second: int, path: Sequence[bytes], first_root: bytes, second_root: bytes
-) -> None:
+def verify_consistency(first: int, second: int, path: Sequence[bytes], first_root: bytes, second_root: bytes) -> None:
     """Check a consistency proof (RFC 9162 §2.1.4.2); raise ``InvalidProof`` if it fails."""
     if not 0 <= first <= second:
         raise InvalidProof(f"a tree of {second} leaves cannot extend one of {first}")

@@ -26,9 +26,7 @@ class Ledger:
 
     def export(self, *, inclusion: Sequence[int] = ()) -> dict[str, Any]:
         # A deep copy, so a test that tampers with its export cannot reach the shared fixture.
-        return copy.deepcopy(
-            build_export(self.entries, tree=self.tree, heads=self.heads, inclusion=inclusion)
-        )
+        return copy.deepcopy(build_export(self.entries, tree=self.tree, heads=self.heads, inclusion=inclusion))
 
 
 def content(seq: int, prev: str, *, payload: dict[str, Any], action: str = "bid:submitted") -> EntryContent:

@@ -44,9 +44,7 @@ def test_signed_head_verifies_and_keeps_time_to_the_millisecond(signer: Sm2TestS
     "change",
     [{"tree_size": 4}, {"root_hash": bytes(32)}, {"timestamp_ms": 1}, {"signature": b"\x30\x02\x00\x00"}],
 )
-def test_head_verification_fails_when_any_field_changes(
-    signer: Sm2TestSigner, change: dict[str, object]
-) -> None:
+def test_head_verification_fails_when_any_field_changes(signer: Sm2TestSigner, change: dict[str, object]) -> None:
     head = sign_tree_head(5, ROOT, now=NOW, signer=signer)
     with pytest.raises(InvalidSignature):
         verify_tree_head(replace(head, **change), signer)  # type: ignore[arg-type]
