@@ -17,12 +17,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from fairbid.crypto.digest import SM3_SIZE
+from fairbid.crypto.key import PrivateKey, PublicKey, sign, verify_signature
 from fairbid.domain.errors import InvalidInput
 
 __all__ = [
     "HEAD_PREFIX",
     "HeadSigner",
     "HeadVerifier",
+    "KeyHeadSigner",
+    "KeyHeadVerifier",
     "SignedTreeHead",
     "sign_tree_head",
     "tree_head_message",
@@ -47,6 +50,27 @@ class HeadSigner(HeadVerifier, Protocol):
     def sign(self, message: bytes) -> bytes:
         """The platform's signature over ``message``."""
         ...
+
+
+class KeyHeadVerifier:
+    """``HeadVerifier`` over a public key from ``fairbid.crypto.key`` (SM2 or Ed25519 by its suite)."""
+
+    def __init__(self, public: PublicKey) -> None:
+        self.public = public
+
+    def verify(self, message: bytes, signature: bytes) -> None:
+        verify_signature(self.public, message, signature)
+
+
+class KeyHeadSigner(KeyHeadVerifier):
+    """``HeadSigner`` over the platform's private key from ``fairbid.crypto.key``."""
+
+    def __init__(self, key: PrivateKey) -> None:
+        super().__init__(key.public)
+        self._key = key
+
+    def sign(self, message: bytes) -> bytes:
+        return sign(self._key, message)
 
 
 @dataclass(frozen=True, slots=True)

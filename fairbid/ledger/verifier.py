@@ -157,7 +157,7 @@ def load_public_key(text: str) -> bytes:
     """An SM2 public key (64 bytes X‖Y) from hex, or from a file of hex or PEM."""
     if len(text) < 4096 and Path(text).is_file():
         text = Path(text).read_text(encoding="ascii")
-    text = text.strip()
+    text = text.strip().removeprefix("gm:")  # fairbid.crypto.key writes SM2 keys as "gm:04…"
     if text.startswith("-----BEGIN"):
         body = "".join(line for line in text.splitlines() if not line.startswith("-----"))
         der = base64.b64decode(body)

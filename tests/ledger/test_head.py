@@ -16,6 +16,7 @@ from fairbid.ledger.head import (
     tree_head_message,
     verify_tree_head,
 )
+from fairbid.ledger.merkle import EMPTY_ROOT
 
 from .signer import Sm2TestSigner
 
@@ -74,3 +75,17 @@ def test_head_signing_refuses_naive_time(signer: Sm2TestSigner) -> None:
 def test_head_parsing_rejects_malformed_json(value: dict[str, object]) -> None:
     with pytest.raises(InvalidInput):
         SignedTreeHead.from_json(value)
+
+
+def test_platform_key_signs_heads_the_standalone_verifier_accepts() -> None:
+    from fairbid.crypto.key import generate_key
+    from fairbid.ledger.head import KeyHeadSigner, KeyHeadVerifier
+    from fairbid.ledger.verifier import load_public_key, verify_export
+
+    key = generate_key()
+    head = sign_tree_head(0, EMPTY_ROOT, now=NOW, signer=KeyHeadSigner(key))
+    verify_tree_head(head, KeyHeadVerifier(key.public))
+    export = {"format": "fairbid-ledger-export/1", "entries": [], "heads": [head.to_json()]}
+    assert verify_export(export, load_public_key(key.public.to_text())).heads == 1
+    with pytest.raises(InvalidSignature):
+        verify_tree_head(head, KeyHeadVerifier(generate_key().public))
