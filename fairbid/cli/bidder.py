@@ -194,6 +194,20 @@ def status(
 
 
 @app.command()
+def withdraw(
+    section: SectionOpt,
+    server: ServerOpt,
+    username: UserOpt,
+    password: PasswordOpt,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Withdraw your bid before the deadline (撤回投标); the platform records it."""
+    with _errors(fmt):
+        _with_client(server, username, password, lambda c: c.withdraw(section))
+        _emit(fmt, {"section_id": section, "withdrawn": "yes"})
+
+
+@app.command()
 def decrypt(
     envelope: Annotated[Path, typer.Argument(help="Your sealed envelope file.")],
     section: SectionOpt,

@@ -125,3 +125,10 @@ def test_register_key_binds_the_key_file(sealed: tuple[Path, Path], platform: Fa
     assert result.exit_code == 0, result.output
     assert platform.bidder_keys["alice"] == load_public_key(key)
     assert json.loads(result.output)["key_id"] == load_public_key(key).key_id
+
+
+def test_withdraw_then_status_exits_1(sealed: tuple[Path, Path], platform: FakePlatform) -> None:
+    _, envelope = sealed
+    assert _run("submit", str(envelope), "--section", "S-1", *_auth()).exit_code == 0
+    assert _run("withdraw", "--section", "S-1", *_auth()).exit_code == 0
+    assert _run("status", "--section", "S-1", *_auth()).exit_code == 1
