@@ -11,11 +11,12 @@ from fastapi.staticfiles import StaticFiles
 
 from fairbid import __version__
 from fairbid.api.problems import install_problem_handlers
-from fairbid.api.routers import auth, bids, ledger, organisations, sections
+from fairbid.api.routers import auth, bids, ledger, organisations, sections, tender_documents
+from fairbid.api.routers import platform as platform_key
 from fairbid.bootstrap import Platform, bootstrap
 from fairbid.scheduler import Scheduler
 from fairbid.settings import Settings
-from fairbid.web import pages
+from fairbid.web import pages, tender_form
 from fairbid.web.templating import STATIC_DIR
 
 __all__ = ["create_app"]
@@ -66,9 +67,7 @@ def create_app(
     install_problem_handlers(app)
 
     @app.middleware("http")
-    async def _security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+    async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
         for name, value in _SECURITY_HEADERS.items():
             if request.url.path.startswith(("/docs", "/redoc")) and name == "Content-Security-Policy":
@@ -76,9 +75,10 @@ def create_app(
             response.headers.setdefault(name, value)
         return response
 
-    for module in (auth, organisations, sections, bids, ledger):
+    for module in (auth, organisations, sections, bids, ledger, platform_key, tender_documents):
         app.include_router(module.router)
     app.include_router(pages.router)
+    app.include_router(tender_form.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", include_in_schema=False)

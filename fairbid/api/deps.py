@@ -49,9 +49,7 @@ def _optional_actor(
 
 def _actor(actor: Annotated[Actor, Depends(_optional_actor)]) -> Actor:
     if actor is ANONYMOUS_PUBLIC:
-        raise NotAuthenticated(
-            "Sign in first: send `Authorization: Bearer <token>` from POST /api/auth/token."
-        )
+        raise NotAuthenticated("Sign in first: send `Authorization: Bearer <token>` from POST /api/auth/token.")
     return actor
 
 

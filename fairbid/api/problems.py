@@ -50,9 +50,7 @@ def status_for(exc: FairbidError) -> int:
     return 400
 
 
-def _problem(
-    request: Request, *, status: int, code: str, title: str, detail: str | None, **extra: Any
-) -> JSONResponse:
+def _problem(request: Request, *, status: int, code: str, title: str, detail: str | None, **extra: Any) -> JSONResponse:
     trace_id = getattr(request.state, "trace_id", None) or uuid.uuid4().hex
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + code,

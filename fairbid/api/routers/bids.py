@@ -56,9 +56,7 @@ class _BodyReader:
 @router.post("/keys", status_code=201, operation_id="register_key")
 def register_key(body: KeyIn, platform: PlatformDep, actor: ActorDep) -> KeyOut:
     """Bind your public key (from `fairbid bidder keygen`) to your organisation."""
-    key_id = register_bidder_key(
-        RegisterKey(body.public_key), uow=platform.uow(), clock=platform.clock, actor=actor
-    )
+    key_id = register_bidder_key(RegisterKey(body.public_key), uow=platform.uow(), clock=platform.clock, actor=actor)
     return KeyOut(key_id=key_id)
 
 
@@ -67,9 +65,7 @@ def register_key(body: KeyIn, platform: PlatformDep, actor: ActorDep) -> KeyOut:
     status_code=201,
     operation_id="submit_bid",
     openapi_extra={
-        "requestBody": {
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
-        }
+        "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
     },
 )
 async def submit(section_id: str, request: Request, platform: PlatformDep, actor: ActorDep) -> BidReceiptOut:

@@ -81,9 +81,7 @@ def section(section_id: str, uow: UowDep, actor: OptionalActorDep) -> SectionOut
 def publish(section_id: str, platform: PlatformDep, actor: ActorDep) -> SectionOut:
     """Publish a checked section (the platform commits to its random seed)."""
     return SectionOut.of(
-        publish_section(
-            section_id, uow=platform.uow(), clock=platform.clock, actor=actor, random=platform.random
-        )
+        publish_section(section_id, uow=platform.uow(), clock=platform.clock, actor=actor, random=platform.random)
     )
 
 
