@@ -10,38 +10,20 @@ from __future__ import annotations
 import json
 import sys
 import time
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from fairbid.cli.common import DatabaseOpt, DataDirOpt, console, settings_from
 from fairbid.domain.errors import FairbidError, InvalidInput
-from fairbid.settings import Settings
 
 __all__ = ["app", "main"]
 
 app = typer.Typer(help="Fairbid: machine-managed public tendering (机器管招投标).", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-ledger_app = typer.Typer(help="The tamper-evident ledger (全程留痕).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(ledger_app, name="ledger")
 
-console = Console()
-DatabaseOpt = Annotated[
-    str | None,
-    typer.Option("--database", help="Database URL (default: FAIRBID_DATABASE_URL or sqlite:///fairbid.db)"),
-]
-DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="Folder for blobs and the platform key")]
-
-
-def _settings(database: str | None, data_dir: Path | None = None, **extra: object) -> Settings:
-    overrides: dict[str, object] = {k: v for k, v in extra.items() if v is not None}
-    if database:
-        overrides["database_url"] = database
-    if data_dir:
-        overrides["data_dir"] = data_dir
-    return Settings(**overrides)  # type: ignore[arg-type]
+_settings = settings_from
 
 
 def _fail(exc: FairbidError, as_json: bool = False) -> None:
@@ -101,55 +83,13 @@ def demo(
     )
 
 
-@ledger_app.command("verify")
-def ledger_verify(
-    database: DatabaseOpt = None,
-    data_dir: DataDirOpt = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-) -> None:
-    """Check every link of the chain and every tracked row; name the first entry that no longer matches."""
-    from fairbid.bootstrap import bootstrap
-    from fairbid.domain.actor import Actor, Role
-    from fairbid.services.ledger import verify_ledger
-
-    platform = bootstrap(_settings(database, data_dir), migrate=False)
-    try:
-        report = verify_ledger(uow=platform.uow(), actor=Actor(role=Role.MACHINE, job="ledger-verify"))
-    finally:
-        platform.close()
-    problem = report.first_problem
-    if as_json:
-        print(
-            json.dumps(
-                {
-                    "ok": report.ok,
-                    "entries": report.entries,
-                    "head": report.head_hash,
-                    "first_bad_entry": None if problem is None else problem.seq,
-                    "reason": None if problem is None else problem.reason,
-                }
-            )
-        )
-    elif report.ok:
-        console.print(f"[bold green]ledger verified[/]: {report.entries} entries, head {report.head_hash}")
-    else:
-        console.print(
-            f"[bold red]ledger verification failed[/]: entry {problem.seq if problem else '?'}: "
-            f"{problem.reason if problem else ''}"
-        )
-    if not report.ok:
-        raise typer.Exit(1)
-
-
 @app.command()
 def serve(
     database: DatabaseOpt = None,
     data_dir: DataDirOpt = None,
     host: str = "127.0.0.1",
     port: int = 8000,
-    speed: Annotated[
-        float, typer.Option(help="Clock speed factor (e.g. 3600: an hour per second), for demos")
-    ] = 1.0,
+    speed: Annotated[float, typer.Option(help="Clock speed factor (e.g. 3600: an hour per second), for demos")] = 1.0,
 ) -> None:
     """Serve the API (OpenAPI at /docs) and the web pages, with the scheduler firing due events."""
     import uvicorn
@@ -161,19 +101,18 @@ def serve(
 
 
 def _mount_tools() -> None:
-    """The bidder's tool, tender-document checks and collusion screens, each from its own module."""
-    from fairbid.cli import bidder, tender
+    """The ledger, the bidder's tool and tender-document checks, each from its own module."""
+    from fairbid.cli import bidder, ledger, tender
 
-    app.add_typer(
-        bidder.app, name="bidder", help="The bidder's own tool: keys, sealing, submission, decryption."
-    )
-    app.add_typer(
-        tender.app, name="tender", help="Tender documents: check a form or a file, render a document."
-    )
+    app.add_typer(ledger.app, name="ledger")
+    app.add_typer(bidder.app, name="bidder", help="The bidder's own tool: keys, sealing, submission, decryption.")
+    app.add_typer(tender.app, name="tender", help="Tender documents: check a form or a file, render a document.")
+
+
+_mount_tools()
 
 
 def main() -> None:
-    _mount_tools()
     try:
         app(standalone_mode=True)
     except FairbidError as e:  # a refusal from a sub-command that did not map it itself

@@ -91,6 +91,7 @@ def _active_key(uow: SqlUnitOfWork, org_id: str) -> PublicKey:
 class SubmitBid:
     section_id: str
     envelope: BinaryIO
+    client_ip: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +159,13 @@ def submit_bid(
             received_at=now,
         )
         uow.bids.save(bid)
+        uow.bids.record_authoring(
+            bid.id,
+            machine_fingerprint=verified.header.machine_fingerprint,
+            signing_key_id=verified.header.bidder_key_id,
+            tool_version=verified.header.tool_version,
+            upload_ip=cmd.client_ip,
+        )
         seq = record(
             uow,
             actor=actor,
@@ -247,6 +255,7 @@ def my_bid(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> BidView:
 class DecryptBid:
     section_id: str
     content_key: bytes
+    client_ip: str | None = None
 
 
 def decrypt_bid(
@@ -293,6 +302,7 @@ def decrypt_bid(
         bid = uow.bids.get(bid.id)
         record_decryption(section, bid, data, now=now)
         uow.bids.save(bid)
+        uow.bids.record_decrypt_ip(bid.id, cmd.client_ip)
         record(
             uow,
             actor=actor,

@@ -41,9 +41,7 @@ class LocalBlobStore:
                 while chunk := stream.read(_CHUNK):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
-                        raise InvalidInput(
-                            f"The file is larger than the limit of {max_bytes} bytes.", field="file"
-                        )
+                        raise InvalidInput(f"The file is larger than the limit of {max_bytes} bytes.", field="file")
                     h.update(chunk)
                     out.write(chunk)
                 out.flush()

@@ -48,9 +48,7 @@ class OrganisationRepository:
 
     def add(self, org: Organisation, *, now: datetime) -> None:
         self.session.add(
-            OrganisationRow(
-                id=org.id, name=org.name, credit_code=org.credit_code, region=org.region, created_at=now
-            )
+            OrganisationRow(id=org.id, name=org.name, credit_code=org.credit_code, region=org.region, created_at=now)
         )
 
     def get(self, org_id: str) -> Organisation:
@@ -106,9 +104,7 @@ class UserRepository:
             row.password_hash = password_hash
 
     def add_token(self, digest: str, user_id: str, *, issued_at: datetime, expires_at: datetime) -> None:
-        self.session.add(
-            TokenRow(token_digest=digest, user_id=user_id, issued_at=issued_at, expires_at=expires_at)
-        )
+        self.session.add(TokenRow(token_digest=digest, user_id=user_id, issued_at=issued_at, expires_at=expires_at))
 
     def token(self, digest: str) -> tuple[str, datetime, datetime | None] | None:
         row = self.session.get(TokenRow, digest)
@@ -320,6 +316,22 @@ class BidRepository:
         for row in self.session.scalars(select(BidRow).order_by(BidRow.id)):
             yield _bid(row)
 
+    def record_authoring(
+        self, bid_id: str, *, machine_fingerprint: str, signing_key_id: str, tool_version: str, upload_ip: str | None
+    ) -> None:
+        """Envelope metadata and the upload address, for the collusion checks (条例 第四十条)."""
+        row = self.session.get(BidRow, bid_id)
+        if row is not None:
+            row.machine_fingerprint = machine_fingerprint
+            row.signing_key_id = signing_key_id
+            row.tool_version = tool_version
+            row.upload_ip = upload_ip
+
+    def record_decrypt_ip(self, bid_id: str, ip: str | None) -> None:
+        row = self.session.get(BidRow, bid_id)
+        if row is not None:
+            row.decrypt_ip = ip
+
     def save(self, bid: Bid) -> None:
         row = self.session.get(BidRow, bid.id)
         if row is None:
@@ -434,12 +446,7 @@ class LedgerRepository:
     def iter_rows(self, *, batch: int = 2000) -> Iterator[LedgerEntryRow]:
         last = -1
         while True:
-            stmt = (
-                select(LedgerEntryRow)
-                .where(LedgerEntryRow.seq > last)
-                .order_by(LedgerEntryRow.seq)
-                .limit(batch)
-            )
+            stmt = select(LedgerEntryRow).where(LedgerEntryRow.seq > last).order_by(LedgerEntryRow.seq).limit(batch)
             rows = list(self.session.scalars(stmt))
             if not rows:
                 return
@@ -470,9 +477,7 @@ class LedgerRepository:
         horizon = None
         if sealed_section_ids:
             horizon = self.session.scalar(
-                select(func.min(LedgerEntryRow.seq)).where(
-                    LedgerEntryRow.embargo_section_id.in_(sealed_section_ids)
-                )
+                select(func.min(LedgerEntryRow.seq)).where(LedgerEntryRow.embargo_section_id.in_(sealed_section_ids))
             )
         stmt = select(LedgerEntryRow).where(LedgerEntryRow.seq > after)
         if horizon is not None:
@@ -490,9 +495,7 @@ class RecordRepository:
         self.session.add(row)
 
     def documents(self, section_id: str) -> list[DocumentRow]:
-        stmt = (
-            select(DocumentRow).where(DocumentRow.section_id == section_id).order_by(DocumentRow.version_no)
-        )
+        stmt = select(DocumentRow).where(DocumentRow.section_id == section_id).order_by(DocumentRow.version_no)
         return list(self.session.scalars(stmt))
 
     def put_opening_record(self, row: OpeningRecordRow) -> None:

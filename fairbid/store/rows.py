@@ -6,7 +6,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from fairbid.store.types import Money, UTCDateTime
@@ -14,18 +26,25 @@ from fairbid.store.types import Money, UTCDateTime
 __all__ = [
     "BidRow",
     "CandidateRow",
+    "CommitteeRow",
     "DocumentRow",
     "ExpertRow",
     "KeyRow",
     "LedgerEntryRow",
+    "LedgerHeadRow",
+    "ObjectionRow",
     "OpeningRecordRow",
     "OrganisationRow",
     "ProjectRow",
     "Row",
     "ScoreRow",
+    "ScoreSheetRow",
     "SectionRow",
+    "SessionActionRow",
     "TokenRow",
     "UserRow",
+    "VenueRow",
+    "WarningRow",
 ]
 
 NAMING = {
@@ -165,6 +184,12 @@ class BidRow(Row):
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     decrypted_at: Mapped[datetime | None]
     reject_reason: Mapped[str | None] = mapped_column(Text)
+    # authoring and network facts the collusion checks read (条例 第四十条)
+    machine_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    signing_key_id: Mapped[str | None] = mapped_column(String(64))
+    tool_version: Mapped[str | None] = mapped_column(String(64))
+    upload_ip: Mapped[str | None] = mapped_column(String(45))
+    decrypt_ip: Mapped[str | None] = mapped_column(String(45))
     __table_args__ = (UniqueConstraint("section_id", "bidder_id"), Index("ix_bids_section", "section_id"))
     __mapper_args__ = {"version_id_col": version}
 
@@ -192,6 +217,87 @@ class ExpertRow(Row):
     title: Mapped[str] = mapped_column(String(40))
     years: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(12))
+    # former employers, declared relationships, availability, draw history: see domain.expert.model
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class VenueRow(Row):
+    """An evaluation venue: the main venue (主场) or a partner centre's secondary venue (副场)."""
+
+    __tablename__ = "venues"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(12))
+    regions: Mapped[list[str]] = mapped_column(JSON)
+
+
+class CommitteeRow(Row):
+    """A section's evaluation committee: the draw plan and the draw as recomputable from the beacon."""
+
+    __tablename__ = "committees"
+    section_id: Mapped[str] = mapped_column(ForeignKey("sections.id"), primary_key=True)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    draw: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    evaluation_started_at: Mapped[datetime | None]
+
+
+class ScoreSheetRow(Row):
+    """One expert's score sheet for one section (subjective items only); revisions keep a reason."""
+
+    __tablename__ = "score_sheets"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    section_id: Mapped[str] = mapped_column(ForeignKey("sections.id"), index=True)
+    expert_id: Mapped[str] = mapped_column(ForeignKey("experts.id"))
+    sheet: Mapped[dict[str, Any]] = mapped_column(JSON)
+    submitted_at: Mapped[datetime | None]
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    revision_reason: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (UniqueConstraint("section_id", "expert_id"),)
+
+
+class SessionActionRow(Row):
+    """What an expert did during a remote evaluation, where and on which device (远程异地评标留痕)."""
+
+    __tablename__ = "session_actions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    section_id: Mapped[str] = mapped_column(ForeignKey("sections.id"), index=True)
+    expert_id: Mapped[str] = mapped_column(ForeignKey("experts.id"))
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    device: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime]
+
+
+class WarningRow(Row):
+    """A machine warning (evaluation deviation, collusion signal …) to the committee and/or the supervisor."""
+
+    __tablename__ = "warnings"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    section_id: Mapped[str] = mapped_column(ForeignKey("sections.id"), index=True)
+    source: Mapped[str] = mapped_column(String(20))  # evaluation | collusion
+    code: Mapped[str] = mapped_column(String(40))
+    audience: Mapped[str] = mapped_column(String(40))  # committee | supervisor | committee+supervisor
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ObjectionRow(Row):
+    """An objection (异议) at the opening or during publicity, and its answer on the record."""
+
+    __tablename__ = "objections"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    section_id: Mapped[str] = mapped_column(ForeignKey("sections.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(12))  # opening | publicity
+    raised_by: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    text: Mapped[str] = mapped_column(Text)
+    raised_at: Mapped[datetime]
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(36))
+    answered_at: Mapped[datetime | None]
 
 
 class ScoreRow(Row):
@@ -219,6 +325,18 @@ class CandidateRow(Row):
     awarded_at: Mapped[datetime | None]
 
 
+class LedgerHeadRow(Row):
+    """A signed tree head of the ledger, as published (fairbid.ledger.head)."""
+
+    __tablename__ = "ledger_heads"
+    tree_size: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    timestamp_ms: Mapped[int] = mapped_column(BigInteger)
+    signature: Mapped[str] = mapped_column(Text)
+    suite: Mapped[str] = mapped_column(String(16))
+    published_at: Mapped[datetime]
+
+
 class LedgerEntryRow(Row):
     """An append-only, hash-chained ledger entry (电子招标投标办法 第四十九条)."""
 
@@ -239,4 +357,6 @@ class LedgerEntryRow(Row):
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # Entries about bids stay hidden from readers until this section's opening (法 第二十二条).
     embargo_section_id: Mapped[str | None] = mapped_column(String(36))
+    # RFC 9162 Merkle nodes this leaf completes (fairbid.ledger.merkle), 32..2048 bytes
+    merkle_nodes: Mapped[bytes | None] = mapped_column(LargeBinary)
     __table_args__ = (Index("ix_ledger_subject", "subject_type", "subject_id"),)

@@ -68,9 +68,7 @@ class SqlUnitOfWork:
             self.session.commit()
         except StaleDataError as e:
             self.session.rollback()
-            raise Conflict(
-                "The record was changed by another request meanwhile; reload and try again."
-            ) from e
+            raise Conflict("The record was changed by another request meanwhile; reload and try again.") from e
         except IntegrityError as e:
             self.session.rollback()
             raise Conflict("The change conflicts with stored data (a duplicate, probably).") from e
@@ -80,9 +78,7 @@ class SqlUnitOfWork:
         try:
             self.session.flush()
         except StaleDataError as e:
-            raise Conflict(
-                "The record was changed by another request meanwhile; reload and try again."
-            ) from e
+            raise Conflict("The record was changed by another request meanwhile; reload and try again.") from e
 
 
 class UnitOfWorkFactory:

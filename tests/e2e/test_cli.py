@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fairbid.cli import _mount_tools, app
+from fairbid.cli import app
 
 runner = CliRunner()
 
@@ -50,7 +50,6 @@ def test_ledger_verify_fails_and_names_the_entry_after_tampering(workdir: Path) 
 
 
 def test_tools_are_mounted() -> None:
-    _mount_tools()
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
     for name in ("demo", "serve", "db", "ledger", "bidder", "tender"):

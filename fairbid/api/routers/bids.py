@@ -74,7 +74,7 @@ async def submit(section_id: str, request: Request, platform: PlatformDep, actor
 
     def run() -> BidReceiptOut:
         view = submit_bid(
-            SubmitBid(section_id, cast(BinaryIO, reader)),
+            SubmitBid(section_id, cast(BinaryIO, reader), request.client.host if request.client else None),
             uow=platform.uow(),
             clock=platform.clock,
             actor=actor,
@@ -102,10 +102,12 @@ def withdraw(section_id: str, platform: PlatformDep, actor: ActorDep) -> MyBidOu
 
 
 @router.post("/sections/{section_id}/bids/mine/decryption", operation_id="decrypt_bid")
-def decrypt(section_id: str, body: DecryptionIn, platform: PlatformDep, actor: ActorDep) -> OpenedBidOut:
+def decrypt(
+    section_id: str, body: DecryptionIn, request: Request, platform: PlatformDep, actor: ActorDep
+) -> OpenedBidOut:
     """Hand over your content key during the opening's decryption window."""
     bid = decrypt_bid(
-        DecryptBid(section_id, bytes.fromhex(body.content_key)),
+        DecryptBid(section_id, bytes.fromhex(body.content_key), request.client.host if request.client else None),
         uow=platform.uow(),
         clock=platform.clock,
         actor=actor,

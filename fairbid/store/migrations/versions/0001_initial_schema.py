@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 05:57:13.777080
+Create Date: 2026-11-27 06:24:51.228741
 """
 
 from __future__ import annotations
@@ -37,12 +37,22 @@ def upgrade() -> None:
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
     sa.Column('entry_hash', sa.String(length=64), nullable=False),
     sa.Column('embargo_section_id', sa.String(length=36), nullable=True),
+    sa.Column('merkle_nodes', sa.LargeBinary(), nullable=True),
     sa.PrimaryKeyConstraint('seq', name=op.f('pk_ledger_entries')),
     sa.UniqueConstraint('entry_hash', name=op.f('uq_ledger_entries_entry_hash'))
     )
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.create_index('ix_ledger_subject', ['subject_type', 'subject_id'], unique=False)
 
+    op.create_table('ledger_heads',
+    sa.Column('tree_size', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('root_hash', sa.String(length=64), nullable=False),
+    sa.Column('timestamp_ms', sa.BigInteger(), nullable=False),
+    sa.Column('signature', sa.Text(), nullable=False),
+    sa.Column('suite', sa.String(length=16), nullable=False),
+    sa.Column('published_at', fairbid.store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('tree_size', name=op.f('pk_ledger_heads'))
+    )
     op.create_table('organisations',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -51,6 +61,13 @@ def upgrade() -> None:
     sa.Column('created_at', fairbid.store.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisations')),
     sa.UniqueConstraint('credit_code', name=op.f('uq_organisations_credit_code'))
+    )
+    op.create_table('venues',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('role', sa.String(length=12), nullable=False),
+    sa.Column('regions', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_venues'))
     )
     op.create_table('bidder_keys',
     sa.Column('key_id', sa.String(length=64), nullable=False),
@@ -100,6 +117,7 @@ def upgrade() -> None:
     sa.Column('title', sa.String(length=40), nullable=False),
     sa.Column('years', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('profile', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_experts_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_experts'))
     )
@@ -168,6 +186,11 @@ def upgrade() -> None:
     sa.Column('data', sa.JSON(), nullable=True),
     sa.Column('decrypted_at', fairbid.store.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reject_reason', sa.Text(), nullable=True),
+    sa.Column('machine_fingerprint', sa.String(length=64), nullable=True),
+    sa.Column('signing_key_id', sa.String(length=64), nullable=True),
+    sa.Column('tool_version', sa.String(length=64), nullable=True),
+    sa.Column('upload_ip', sa.String(length=45), nullable=True),
+    sa.Column('decrypt_ip', sa.String(length=45), nullable=True),
     sa.ForeignKeyConstraint(['bidder_id'], ['organisations.id'], name=op.f('fk_bids_bidder_id_organisations')),
     sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_bids_section_id_sections')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bids')),
@@ -176,6 +199,16 @@ def upgrade() -> None:
     with op.batch_alter_table('bids', schema=None) as batch_op:
         batch_op.create_index('ix_bids_section', ['section_id'], unique=False)
 
+    op.create_table('committees',
+    sa.Column('section_id', sa.String(length=36), nullable=False),
+    sa.Column('plan', sa.JSON(), nullable=False),
+    sa.Column('draw', sa.JSON(), nullable=False),
+    sa.Column('created_at', fairbid.store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', fairbid.store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('evaluation_started_at', fairbid.store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_committees_section_id_sections')),
+    sa.PrimaryKeyConstraint('section_id', name=op.f('pk_committees'))
+    )
     op.create_table('documents',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('section_id', sa.String(length=36), nullable=False),
@@ -193,6 +226,23 @@ def upgrade() -> None:
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_documents_section_id'), ['section_id'], unique=False)
 
+    op.create_table('objections',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('section_id', sa.String(length=36), nullable=False),
+    sa.Column('stage', sa.String(length=12), nullable=False),
+    sa.Column('raised_by', sa.String(length=36), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('raised_at', fairbid.store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=True),
+    sa.Column('answered_by', sa.String(length=36), nullable=True),
+    sa.Column('answered_at', fairbid.store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['raised_by'], ['organisations.id'], name=op.f('fk_objections_raised_by_organisations')),
+    sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_objections_section_id_sections')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_objections'))
+    )
+    with op.batch_alter_table('objections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_objections_section_id'), ['section_id'], unique=False)
+
     op.create_table('opening_records',
     sa.Column('section_id', sa.String(length=36), nullable=False),
     sa.Column('published_at', fairbid.store.types.UTCDateTime(timezone=True), nullable=False),
@@ -201,6 +251,54 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_opening_records_section_id_sections')),
     sa.PrimaryKeyConstraint('section_id', name=op.f('pk_opening_records'))
     )
+    op.create_table('score_sheets',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('section_id', sa.String(length=36), nullable=False),
+    sa.Column('expert_id', sa.String(length=36), nullable=False),
+    sa.Column('sheet', sa.JSON(), nullable=False),
+    sa.Column('submitted_at', fairbid.store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('revision_reason', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['expert_id'], ['experts.id'], name=op.f('fk_score_sheets_expert_id_experts')),
+    sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_score_sheets_section_id_sections')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_score_sheets')),
+    sa.UniqueConstraint('section_id', 'expert_id', name=op.f('uq_score_sheets_section_id'))
+    )
+    with op.batch_alter_table('score_sheets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_score_sheets_section_id'), ['section_id'], unique=False)
+
+    op.create_table('session_actions',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('section_id', sa.String(length=36), nullable=False),
+    sa.Column('expert_id', sa.String(length=36), nullable=False),
+    sa.Column('venue_id', sa.String(length=36), nullable=False),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('device', sa.String(length=120), nullable=False),
+    sa.Column('at', fairbid.store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['expert_id'], ['experts.id'], name=op.f('fk_session_actions_expert_id_experts')),
+    sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_session_actions_section_id_sections')),
+    sa.ForeignKeyConstraint(['venue_id'], ['venues.id'], name=op.f('fk_session_actions_venue_id_venues')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_session_actions'))
+    )
+    with op.batch_alter_table('session_actions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_session_actions_section_id'), ['section_id'], unique=False)
+
+    op.create_table('warnings',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('section_id', sa.String(length=36), nullable=False),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('audience', sa.String(length=40), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('created_at', fairbid.store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', fairbid.store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolution', sa.JSON(), nullable=True),
+    sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_warnings_section_id_sections')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_warnings'))
+    )
+    with op.batch_alter_table('warnings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_warnings_section_id'), ['section_id'], unique=False)
+
     op.create_table('candidates',
     sa.Column('section_id', sa.String(length=36), nullable=False),
     sa.Column('rank', sa.Integer(), nullable=False),
@@ -239,11 +337,28 @@ def downgrade() -> None:
 
     op.drop_table('scores')
     op.drop_table('candidates')
+    with op.batch_alter_table('warnings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_warnings_section_id'))
+
+    op.drop_table('warnings')
+    with op.batch_alter_table('session_actions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_session_actions_section_id'))
+
+    op.drop_table('session_actions')
+    with op.batch_alter_table('score_sheets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_score_sheets_section_id'))
+
+    op.drop_table('score_sheets')
     op.drop_table('opening_records')
+    with op.batch_alter_table('objections', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_objections_section_id'))
+
+    op.drop_table('objections')
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_documents_section_id'))
 
     op.drop_table('documents')
+    op.drop_table('committees')
     with op.batch_alter_table('bids', schema=None) as batch_op:
         batch_op.drop_index('ix_bids_section')
 
@@ -265,7 +380,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_bidder_keys_organisation_id'))
 
     op.drop_table('bidder_keys')
+    op.drop_table('venues')
     op.drop_table('organisations')
+    op.drop_table('ledger_heads')
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_ledger_subject')
 
