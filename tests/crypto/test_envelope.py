@@ -253,3 +253,12 @@ def test_open_into_directory_with_same_name_keeps_existing_file(tmp_path: Path) 
         _open(sealed, attachment_dir=tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["报价清单.xlsx"]
     assert (tmp_path / "报价清单.xlsx").read_bytes() == b"mine"
+
+
+@pytest.mark.parametrize("suite", list(Suite))
+def test_envelope_without_attachments_is_one_last_chunk(suite: Suite) -> None:
+    sealed = seal(suite=suite, attachments={})
+    assert len(_frames(sealed.data)) == 1
+    _verify(sealed)
+    opened = _open(sealed)
+    assert opened.form == FORM and opened.attachments == ()
