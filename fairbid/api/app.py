@@ -75,8 +75,14 @@ def create_app(
             response.headers.setdefault(name, value)
         return response
 
-    for module in (auth, organisations, sections, bids, ledger, platform_key, tender_documents):
-        app.include_router(module.router)
+    # one line per router; keep API routers first, then pages
+    app.include_router(auth.router)
+    app.include_router(organisations.router)
+    app.include_router(sections.router)
+    app.include_router(bids.router)
+    app.include_router(ledger.router)
+    app.include_router(platform_key.router)
+    app.include_router(tender_documents.router)
     app.include_router(pages.router)
     app.include_router(tender_form.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

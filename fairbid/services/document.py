@@ -85,9 +85,7 @@ def check_section_document(
         ):
             raise NotPermitted("Only this section's tenderee or agency may check its tender document.")
         if form.ceiling_price is None:
-            raise InvalidInput(
-                "The form needs a ceiling price (最高投标限价, 条例 第二十七条).", field="ceiling_price"
-            )
+            raise InvalidInput("The form needs a ceiling price (最高投标限价, 条例 第二十七条).", field="ceiling_price")
         validate_schedule(schedule)
         payload: dict[str, object] = {
             "passed": not blocked,
@@ -140,6 +138,4 @@ def check_section_document(
             now=now,
         )
         uow.commit()
-    return CheckOutcome(
-        section.id, section.status.value, findings, blocked, section.document_digest, version_no
-    )
+    return CheckOutcome(section.id, section.status.value, findings, blocked, section.document_digest, version_no)

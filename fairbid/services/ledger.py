@@ -74,9 +74,7 @@ def verify_ledger(*, uow: SqlUnitOfWork, actor: Actor) -> LedgerReport:
         for key, (seq, digest) in latest.items():
             now_digest = current.get(key)
             if now_digest is not None and now_digest != digest:
-                mismatches.append(
-                    ChainBreak(seq, f"the {key[0]} {key[1]} was changed after this entry recorded it")
-                )
+                mismatches.append(ChainBreak(seq, f"the {key[0]} {key[1]} was changed after this entry recorded it"))
             if now_digest is None and key[0] in ("bid", "opening_record", "candidate"):
                 mismatches.append(ChainBreak(seq, f"the {key[0]} {key[1]} this entry recorded is gone"))
         mismatches.sort(key=lambda b: b.seq)
@@ -91,9 +89,7 @@ def _current_digests(uow: SqlUnitOfWork) -> dict[tuple[str, str], str]:
         out[("section", section.id)] = subject_digest(section_snapshot(section))
     for rec in uow.records.opening_records():
         # the record's own content is rehashed, so an edited price in it shows too
-        out[("opening_record", rec.section_id)] = subject_digest(
-            {"digest": sm3_hex(canonical_json(rec.content))}
-        )
+        out[("opening_record", rec.section_id)] = subject_digest({"digest": sm3_hex(canonical_json(rec.content))})
     for c in uow.records.all_candidates():
         out[("candidate", f"{c.section_id}:{c.rank}")] = subject_digest(
             candidate_snapshot(c.rank, c.bid_id, c.bidder_id, str(c.price), c.awarded_at is not None)
@@ -101,9 +97,7 @@ def _current_digests(uow: SqlUnitOfWork) -> dict[tuple[str, str], str]:
     return out
 
 
-def list_ledger(
-    *, uow: SqlUnitOfWork, actor: Actor, after: int = -1, limit: int = 100
-) -> list[LedgerEntryRow]:
+def list_ledger(*, uow: SqlUnitOfWork, actor: Actor, after: int = -1, limit: int = 100) -> list[LedgerEntryRow]:
     """The public prefix of the ledger, up to the first entry about a bid still sealed (see ``visible``)."""
     with uow:
         sealed = {s.id for s in uow.sections.list_all() if s.status.bids_are_secret}

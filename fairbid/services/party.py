@@ -40,9 +40,7 @@ class RegisterOrganisation:
     region: str | None = None
 
 
-def register_organisation(
-    cmd: RegisterOrganisation, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor
-) -> Organisation:
+def register_organisation(cmd: RegisterOrganisation, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> Organisation:
     """Register an organisation; the credit code must pass GB 32100-2015 and be new."""
     now = clock.now()
     code = validate_credit_code(cmd.credit_code)
@@ -53,9 +51,7 @@ def register_organisation(
         if actor.role not in _ADMINS:
             raise NotPermitted("Only the trading centre registers organisations.")
         if uow.organisations.by_credit_code(code) is not None:
-            raise Duplicate(
-                f"An organisation with credit code {code} is already registered.", field="credit_code"
-            )
+            raise Duplicate(f"An organisation with credit code {code} is already registered.", field="credit_code")
         org = Organisation(id=str(uuid.uuid4()), name=name, credit_code=code, region=cmd.region)
         uow.organisations.add(org, now=now)
         record(

@@ -80,9 +80,7 @@ def section_timeline(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> li
         TimelineEntry(
             seq=r.seq,
             recorded_at=r.recorded_at,
-            who=f"machine ({r.actor_id})"
-            if r.actor_kind == "machine"
-            else f"{r.actor_role}: {names[r.actor_id]}",
+            who=f"machine ({r.actor_id})" if r.actor_kind == "machine" else f"{r.actor_role}: {names[r.actor_id]}",
             action=r.action,
             machine=r.actor_kind == "machine",
         )

@@ -182,9 +182,7 @@ def publish_section(
     return section
 
 
-def cancel_section(
-    section_id: str, reason: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor
-) -> Section:
+def cancel_section(section_id: str, reason: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> Section:
     """The tenderee cancels (终止招标) with a stated reason (条例 第三十一条)."""
     now = clock.now()
     if not reason.strip():

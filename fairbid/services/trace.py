@@ -92,7 +92,5 @@ def record(
         subject_digest=None if snapshot is None else subject_digest(snapshot),
         prev_hash=last_hash or GENESIS_HASH,
     )
-    uow.ledger.add(
-        content, entry_hash=entry_hash(content), payload=payload, embargo_section_id=embargo_section_id
-    )
+    uow.ledger.add(content, entry_hash=entry_hash(content), payload=payload, embargo_section_id=embargo_section_id)
     return content.seq
