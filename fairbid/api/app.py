@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from fairbid import __version__
 from fairbid.api.problems import install_problem_handlers
-from fairbid.api.routers import auth, bids, ledger, organisations, sections, tender_documents
+from fairbid.api.routers import auth, bids, documents, ledger, organisations, sections, tender_documents
 from fairbid.api.routers import platform as platform_key
 from fairbid.bootstrap import Platform, bootstrap
 from fairbid.scheduler import Scheduler
@@ -83,6 +83,7 @@ def create_app(
     app.include_router(ledger.router)
     app.include_router(platform_key.router)
     app.include_router(tender_documents.router)
+    app.include_router(documents.router)
     app.include_router(pages.router)
     app.include_router(tender_form.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -9,23 +9,42 @@ from __future__ import annotations
 
 import io
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from fairbid.documents.check import check_form
 from fairbid.documents.form import TenderForm
-from fairbid.documents.render import render_document
+from fairbid.documents.render import RenderedDocument, render_document
 from fairbid.domain.actor import Actor, Role
-from fairbid.domain.errors import InvalidInput, NotPermitted
-from fairbid.domain.rules import Finding, blocking
-from fairbid.domain.section import Action, Schedule, SectionKind, apply_transition, validate_schedule
+from fairbid.domain.errors import InvalidInput, InvalidTransition, NotFound, NotPermitted
+from fairbid.domain.rules import Finding, amended_deadline, blocking, raise_if_blocking
+from fairbid.domain.section import (
+    Action,
+    Schedule,
+    SectionKind,
+    SectionStatus,
+    apply_transition,
+    next_check,
+    validate_schedule,
+)
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
+from fairbid.services.section import get_section
 from fairbid.services.trace import record, section_snapshot
 from fairbid.store.blob import LocalBlobStore
 from fairbid.store.rows import DocumentRow
 from fairbid.store.uow import SqlUnitOfWork
 
-__all__ = ["CheckOutcome", "check_section_document", "finding_json"]
+__all__ = [
+    "AmendOutcome",
+    "CheckOutcome",
+    "DocumentFile",
+    "amend_section_document",
+    "check_section_document",
+    "find_section_document",
+    "finding_json",
+    "list_section_documents",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,24 +118,12 @@ def check_section_document(
             section.estimated_price = form.estimated_price
             section.ceiling_price = form.ceiling_price
             version_no = len({d.version_no for d in uow.records.documents(section.id)}) + 1
-            for f in rendered.files():
-                digest = blobs.put(io.BytesIO(f.content))[0]
-                uow.records.add_document(
-                    DocumentRow(
-                        id=str(uuid.uuid4()),
-                        section_id=section.id,
-                        version_no=version_no,
-                        kind="tender_document",
-                        media_type=f.media_type,
-                        filename=f.name,
-                        digest=digest,
-                        size=len(f.content),
-                        created_at=now,
-                    )
-                )
+            files = _store_rendered(
+                uow, blobs, rendered, section_id=section.id, version_no=version_no, kind="tender_document", now=now
+            )
             section.document_digest = rendered.pdf.sm3
             payload["version_no"] = version_no
-            payload["files"] = {f.name: f.sm3 for f in rendered.files()}
+            payload["files"] = files
             record(
                 uow,
                 actor=actor,
@@ -139,3 +146,140 @@ def check_section_document(
         )
         uow.commit()
     return CheckOutcome(section.id, section.status.value, findings, blocked, section.document_digest, version_no)
+
+
+@dataclass(frozen=True, slots=True)
+class AmendOutcome:
+    section_id: str
+    version_no: int
+    findings: tuple[Finding, ...]
+    bid_deadline: datetime
+    deadline_moved: bool
+
+
+def amend_section_document(
+    form: TenderForm,
+    section_id: str,
+    *,
+    affects_preparation: bool,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    blobs: LocalBlobStore,
+) -> AmendOutcome:
+    """Issue a clarification or amendment (澄清/修改) as a new checked version of the tender document.
+
+    One issued less than 15 days before the deadline that may affect bid preparation moves the deadline
+    (招标投标法 第二十三条, 条例 第二十一条); a blocking finding refuses the amendment and changes nothing.
+    """
+    now = clock.now()
+    findings = tuple(check_form(form, on=now.date()))
+    raise_if_blocking(findings)
+    rendered = render_document(form)
+    with uow:
+        section = uow.sections.get(section_id)
+        if actor.role not in (Role.AGENCY, Role.TENDEREE) or actor.organisation_id not in (
+            section.tenderee_id,
+            section.agency_id,
+        ):
+            raise NotPermitted("Only this section's tenderee or agency may amend its tender document.")
+        if (
+            section.status not in (SectionStatus.PUBLISHED, SectionStatus.BIDDING)
+            or now >= section.schedule.bid_deadline
+        ):
+            raise InvalidTransition(
+                f"Amendments are issued between publication and the bid deadline; section {section.code} is "
+                f"{section.status}."
+            )
+        old_deadline = section.schedule.bid_deadline
+        wanted = max(form.schedule.bid_deadline.astimezone(UTC), old_deadline)
+        required = amended_deadline(wanted, issued_at=now, affects_preparation=affects_preparation).astimezone(UTC)
+        new_deadline = max(wanted, required)
+        section.schedule = replace(section.schedule, bid_deadline=new_deadline)
+        if form.ceiling_price is not None:
+            section.ceiling_price = form.ceiling_price
+        section.estimated_price = form.estimated_price
+        version_no = len({d.version_no for d in uow.records.documents(section.id)}) + 1
+        files = _store_rendered(
+            uow, blobs, rendered, section_id=section.id, version_no=version_no, kind="amendment", now=now
+        )
+        section.document_digest = rendered.pdf.sm3
+        uow.sections.save(section, next_check=next_check(section))
+        record(
+            uow,
+            actor=actor,
+            action=LedgerAction.DOCUMENT_VERSION_ADDED,
+            subject_type="section",
+            subject_id=section.id,
+            payload={
+                "version_no": version_no,
+                "kind": "amendment",
+                "files": files,
+                "affects_preparation": affects_preparation,
+                "bid_deadline_before": old_deadline.isoformat(),
+                "bid_deadline_after": new_deadline.isoformat(),
+                "findings": [finding_json(f) for f in findings],
+            },
+            snapshot=section_snapshot(section),
+            now=now,
+        )
+        uow.commit()
+    return AmendOutcome(section.id, version_no, findings, new_deadline, new_deadline != old_deadline)
+
+
+def _store_rendered(
+    uow: SqlUnitOfWork,
+    blobs: LocalBlobStore,
+    rendered: RenderedDocument,
+    *,
+    section_id: str,
+    version_no: int,
+    kind: str,
+    now: datetime,
+) -> dict[str, str]:
+    """Put each rendered file in the blob store and list it as a document version; returns name → SM3."""
+    for f in rendered.files():
+        digest = blobs.put(io.BytesIO(f.content))[0]
+        uow.records.add_document(
+            DocumentRow(
+                id=str(uuid.uuid4()),
+                section_id=section_id,
+                version_no=version_no,
+                kind=kind,
+                media_type=f.media_type,
+                filename=f.name,
+                digest=digest,
+                size=len(f.content),
+                created_at=now,
+            )
+        )
+    return {f.name: f.sm3 for f in rendered.files()}
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFile:
+    version_no: int
+    kind: str
+    filename: str
+    media_type: str
+    digest: str
+    size: int
+    created_at: datetime
+
+
+def list_section_documents(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> list[DocumentFile]:
+    """Every version of a section's tender document; public once published, drafts only to their preparers."""
+    section = get_section(section_id, uow=uow, actor=actor)
+    with uow:
+        rows = uow.records.documents(section.id)
+    return [DocumentFile(r.version_no, r.kind, r.filename, r.media_type, r.digest, r.size, r.created_at) for r in rows]
+
+
+def find_section_document(
+    section_id: str, version_no: int, filename: str, *, uow: SqlUnitOfWork, actor: Actor
+) -> DocumentFile:
+    """One file of one version, if ``actor`` may see the section; its bytes are in the blob store by digest."""
+    for doc in list_section_documents(section_id, uow=uow, actor=actor):
+        if doc.version_no == version_no and doc.filename == filename:
+            return doc
+    raise NotFound(f"Section {section_id} has no document {filename!r} in version {version_no}.")
