@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -280,14 +281,23 @@ def decrypt_bid(
         if bid is None:
             raise NotFound("You have no bid in this section.")
         public_key = _active_key(uow, org_id)
-    with blobs.open(bid.envelope_digest) as src:
-        opened = open_envelope(
-            src,
-            content_key=cmd.content_key,
-            max_plaintext_bytes=max_plaintext_bytes,
-            expected_envelope_sm3=bid.envelope_digest,
-            bidder_public_key=public_key,
-        )
+    # Attachments are kept (by SM3) for the evaluation and the collusion checks; nothing stays on failure.
+    unpack = Path(tempfile.mkdtemp(dir=blobs.tmp_dir))
+    try:
+        with blobs.open(bid.envelope_digest) as src:
+            opened = open_envelope(
+                src,
+                content_key=cmd.content_key,
+                max_plaintext_bytes=max_plaintext_bytes,
+                expected_envelope_sm3=bid.envelope_digest,
+                bidder_public_key=public_key,
+                attachment_dir=unpack,
+            )
+        for info in opened.attachments:
+            if not blobs.exists(info.sm3):
+                blobs.adopt(unpack / info.name, info.sm3)
+    finally:
+        shutil.rmtree(unpack, ignore_errors=True)
     form = opened.form
     data = OpenedBidData(
         price=form.price,
@@ -301,6 +311,7 @@ def decrypt_bid(
         section = uow.sections.get(cmd.section_id)
         bid = uow.bids.get(bid.id)
         record_decryption(section, bid, data, now=now)
+        bid.attachments = [(a.name, a.sm3, a.size) for a in opened.attachments]
         uow.bids.save(bid)
         uow.bids.record_decrypt_ip(bid.id, cmd.client_ip)
         record(

@@ -347,17 +347,18 @@ class BidRepository:
         row.status = bid.status.value
         row.revision = bid.revision
         row.price = bid.data.price if bid.data else None
-        row.data = _bid_data_json(bid.data)
+        row.data = _bid_data_json(bid.data, bid.attachments)
         row.decrypted_at = bid.decrypted_at
         row.reject_reason = bid.reject_reason
         self.session.flush()
         bid.version = row.version
 
 
-def _bid_data_json(data: OpenedBidData | None) -> dict[str, Any] | None:
+def _bid_data_json(data: OpenedBidData | None, attachments: list[tuple[str, str, int]]) -> dict[str, Any] | None:
     if data is None:
         return None
     return {
+        "attachments": [list(a) for a in attachments],
         "price": str(data.price),
         "duration_days": data.duration_days,
         "quality": data.quality,
@@ -380,7 +381,9 @@ def _bid(row: BidRow) -> Bid:
             bid_security_ref=d.get("bid_security_ref"),
             extra=tuple((str(k), str(v)) for k, v in d.get("extra", [])),
         )
+    attachments = [(str(n), str(d), int(z)) for n, d, z in (row.data or {}).get("attachments", [])]
     return Bid(
+        attachments=attachments,
         id=row.id,
         section_id=row.section_id,
         bidder_id=row.bidder_id,
