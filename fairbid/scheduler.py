@@ -11,6 +11,7 @@ import threading
 from fairbid.bootstrap import Platform
 from fairbid.domain.errors import FairbidError
 from fairbid.services.chronograph import advance_clock, due_section_ids
+from fairbid.services.ledger import publish_head
 
 __all__ = ["Scheduler", "run_due"]
 
@@ -29,6 +30,7 @@ def run_due(platform: Platform) -> int:
         fired += len(result.applied)
         for action in result.applied:
             log.info("section %s: %s -> %s", section_id, action.value, result.status)
+    publish_head(uow=platform.uow(), clock=platform.clock, platform_key=platform.platform_key)  # after transitions
     return fired
 
 

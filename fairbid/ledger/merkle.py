@@ -105,6 +105,11 @@ class MemoryNodeStore:
         self._data += hashes
         self._ends.append(len(self._data))
 
+    def row(self, index: int) -> bytes:
+        """Row ``index`` alone."""
+        start = self._ends[index - 1] if index else 0
+        return bytes(self._data[start : self._ends[index]])
+
     def rows(self, indices: Collection[int]) -> Mapping[int, bytes]:
         out: dict[int, bytes] = {}
         for i in indices:

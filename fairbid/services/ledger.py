@@ -1,18 +1,46 @@
-"""Verifying the ledger against itself and against the rows it vouches for."""
+"""Verifying the ledger, publishing signed tree heads, proofs and exports (全程留痕, RFC 9162).
+
+``verify_ledger`` walks the chain, recomputes the Merkle tree from the entry hashes, checks every signed head
+against it (and consistency between successive heads), then every tracked row against its latest entry.
+``publish_head`` signs a head at section transitions and on demand — never per entry, so heads cannot be
+used to count sealed bids (docs/ledger.md, "When heads are published").
+"""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from fairbid.crypto.digest import canonical_json, sm3_hex
+from fairbid.crypto.key import PrivateKey
 from fairbid.domain.actor import Actor, Role
-from fairbid.domain.errors import NotPermitted
+from fairbid.domain.errors import CryptoFailure, InvalidInput, NotFound, NotPermitted
 from fairbid.ledger.chain import ChainBreak, EntryContent, subject_digest, verify_chain
+from fairbid.ledger.export import build_export, entry_json, entry_leaf, receipt_proof
+from fairbid.ledger.head import HeadVerifier, KeyHeadSigner, SignedTreeHead, sign_tree_head, verify_tree_head
+from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree, verify_consistency
+from fairbid.ports import Clock
 from fairbid.services.trace import bid_snapshot, candidate_snapshot, section_snapshot
+from fairbid.store.ledger_store import HeadRepository, SqlNodeStore
 from fairbid.store.rows import LedgerEntryRow
 from fairbid.store.uow import SqlUnitOfWork
 
-__all__ = ["LedgerReport", "list_ledger", "verify_ledger"]
+__all__ = [
+    "LedgerReport",
+    "consistency_proof",
+    "export_ledger",
+    "ledger_receipt",
+    "list_heads",
+    "list_ledger",
+    "prove_entry",
+    "publish_head",
+    "verify_ledger",
+]
+
+_AUDITORS = (Role.OPERATOR, Role.SUPERVISOR, Role.MACHINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,14 +49,17 @@ class LedgerReport:
     head_hash: str | None
     chain_break: ChainBreak | None
     mismatches: list[ChainBreak] = field(default_factory=list)
+    heads: int = 0
+    root: str | None = None
+    merkle: list[ChainBreak] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.chain_break is None and not self.mismatches
+        return self.chain_break is None and not self.mismatches and not self.merkle
 
     @property
     def first_problem(self) -> ChainBreak | None:
-        problems = ([self.chain_break] if self.chain_break else []) + self.mismatches
+        problems = ([self.chain_break] if self.chain_break else []) + self.mismatches + self.merkle
         return min(problems, key=lambda p: p.seq) if problems else None
 
 
@@ -49,26 +80,48 @@ def _content(row: LedgerEntryRow) -> EntryContent:
     )
 
 
-def verify_ledger(*, uow: SqlUnitOfWork, actor: Actor) -> LedgerReport:
-    """Check every link and hash, then that each tracked row still matches its latest entry.
+def verify_ledger(
+    *,
+    uow: SqlUnitOfWork,
+    actor: Actor,
+    verifier: HeadVerifier | None = None,
+    held_heads: Sequence[SignedTreeHead] = (),
+) -> LedgerReport:
+    """Check every link and hash, the Merkle log against every signed head, then every tracked row.
 
-    A bid, score, opening record, candidate or section changed behind the platform's back (plain SQL)
-    no longer hashes to the ``subject_digest`` of the entry that last vouched for it: that entry is named.
+    A bid, score, opening record, candidate or section changed behind the platform's back (plain SQL) no
+    longer hashes to the ``subject_digest`` of the entry that last vouched for it: that entry is named. An
+    entry rewritten with every later hash recomputed no longer matches the root of a head signed before; the
+    last entries deleted leave a signed head larger than the ledger. ``held_heads`` are heads kept outside the
+    platform (a receipt's): they are checked the same way, so deleting the platform's heads does not help.
+    ``verifier`` (the platform's public key) checks each head's signature.
     """
-    if actor.role not in (Role.OPERATOR, Role.SUPERVISOR, Role.MACHINE):
+    if actor.role not in _AUDITORS:
         raise NotPermitted("Only the centre and the supervisor run a full ledger verification.")
     with uow:
         latest: dict[tuple[str, str], tuple[int, str]] = {}
         head: list[str] = []
+        heads = _distinct_heads([*HeadRepository(uow.session).all(), *held_heads])
+        wanted = {h.tree_size for h in heads}
+        nodes = MemoryNodeStore()
+        tree = MerkleTree(nodes)
+        roots: dict[int, bytes] = {0: tree.root()} if 0 in wanted else {}
+        merkle: list[ChainBreak] = []
 
-        def walk() -> object:
+        def walk() -> Iterator[tuple[EntryContent, str, Mapping[str, Any] | None]]:
             for row in uow.ledger.iter_rows():
                 if row.subject_digest is not None:
                     latest[(row.subject_type, row.subject_id)] = (row.seq, row.subject_digest)
                 head[:] = [row.entry_hash]
+                tree.append(entry_leaf(row.entry_hash))
+                if tree.size in wanted:
+                    roots[tree.size] = tree.root()
+                if row.merkle_nodes is not None and bytes(row.merkle_nodes) != nodes.row(row.seq):
+                    merkle.append(ChainBreak(row.seq, "its stored Merkle nodes do not match the entry hashes"))
                 yield _content(row), row.entry_hash, row.payload
 
-        count, chain_break = verify_chain(walk())  # type: ignore[arg-type]
+        count, chain_break = verify_chain(walk())
+        merkle += _check_heads(heads, roots, tree, count, verifier)
         current = _current_digests(uow)
         mismatches = []
         for key, (seq, digest) in latest.items():
@@ -78,7 +131,65 @@ def verify_ledger(*, uow: SqlUnitOfWork, actor: Actor) -> LedgerReport:
             if now_digest is None and key[0] in ("bid", "opening_record", "candidate"):
                 mismatches.append(ChainBreak(seq, f"the {key[0]} {key[1]} this entry recorded is gone"))
         mismatches.sort(key=lambda b: b.seq)
-    return LedgerReport(count, head[0] if head else None, chain_break, mismatches)
+    root = tree.root().hex() if count else None
+    return LedgerReport(count, head[0] if head else None, chain_break, mismatches, len(heads), root, merkle)
+
+
+def _distinct_heads(heads: Sequence[SignedTreeHead]) -> list[SignedTreeHead]:
+    seen: dict[tuple[int, bytes, int], SignedTreeHead] = {}
+    for h in heads:
+        seen.setdefault((h.tree_size, h.root_hash, h.timestamp_ms), h)
+    return sorted(seen.values(), key=lambda h: (h.tree_size, h.timestamp_ms))
+
+
+def _check_heads(
+    heads: Sequence[SignedTreeHead],
+    roots: Mapping[int, bytes],
+    tree: MerkleTree,
+    count: int,
+    verifier: HeadVerifier | None,
+) -> list[ChainBreak]:
+    """Each head: signed by the platform, its root that of the first ``tree_size`` entries; successive heads
+    consistent (RFC 9162 §2.1.4) and dated in order of size."""
+    problems: list[ChainBreak] = []
+    good: list[SignedTreeHead] = []
+    for h in heads:
+        if verifier is not None:
+            try:
+                verify_tree_head(h, verifier)
+            except CryptoFailure:
+                problems.append(ChainBreak(max(h.tree_size - 1, 0), f"the head of {h.tree_size} entries is not signed"))
+                continue
+        if h.tree_size > count:
+            problems.append(
+                ChainBreak(
+                    count,
+                    f"a signed head covers {h.tree_size} entries but the ledger has {count}: "
+                    f"entries {count}..{h.tree_size - 1} are missing (deleted?)",
+                )
+            )
+            continue
+        if roots.get(h.tree_size) != h.root_hash:
+            start = good[-1].tree_size if good else 0
+            problems.append(
+                ChainBreak(
+                    start,
+                    f"entries {start}..{h.tree_size - 1} were rewritten: their Merkle root does not match "
+                    f"the signed head of {h.tree_size} entries",
+                )
+            )
+            continue
+        good.append(h)
+    for a, b in itertools.pairwise(good):
+        if b.timestamp_ms < a.timestamp_ms:
+            problems.append(ChainBreak(a.tree_size, f"the head of {b.tree_size} entries is dated before a smaller one"))
+        try:
+            verify_consistency(
+                a.tree_size, b.tree_size, tree.consistency_proof(a.tree_size, b.tree_size), a.root_hash, b.root_hash
+            )
+        except CryptoFailure:
+            problems.append(ChainBreak(a.tree_size, f"heads of {a.tree_size} and {b.tree_size} are inconsistent"))
+    return problems
 
 
 def _current_digests(uow: SqlUnitOfWork) -> dict[tuple[str, str], str]:
@@ -102,3 +213,98 @@ def list_ledger(*, uow: SqlUnitOfWork, actor: Actor, after: int = -1, limit: int
     with uow:
         sealed = {s.id for s in uow.sections.list_all() if s.status.bids_are_secret}
         return uow.ledger.visible(sealed_section_ids=sealed, limit=min(limit, 1000), after=after)
+
+
+def publish_head(
+    *, uow: SqlUnitOfWork, clock: Clock, platform_key: PrivateKey, force: bool = False
+) -> SignedTreeHead | None:
+    """Sign and store a head of the ledger as it is now; return it, or ``None`` when none is due.
+
+    A head is due when the ledger grew since the last head and a section changed state meanwhile (a
+    ``section:*`` entry), or when ``force`` (on demand: ``fairbid ledger head``, an export). Heads are never
+    made per entry: their sizes would count the sealed bids (招标投标法 第二十二条).
+    """
+    now = clock.now()
+    with uow:
+        last_seq, _ = uow.ledger.lock_head()
+        size = last_seq + 1
+        repo = HeadRepository(uow.session)
+        latest = repo.latest()
+        if size == 0 or (latest is not None and latest.tree_size >= size):
+            return None
+        if not force and not repo.changed_since(latest.tree_size if latest else 0, action_prefix="section:"):
+            return None
+        root = MerkleTree(SqlNodeStore(uow.session, size)).root()
+        head = sign_tree_head(size, root, now=now, signer=KeyHeadSigner(platform_key))
+        repo.add(head, suite=platform_key.suite.value, published_at=now)
+        uow.commit()
+    return head
+
+
+def list_heads(*, uow: SqlUnitOfWork) -> list[tuple[SignedTreeHead, datetime]]:
+    """Every signed head ever published, smallest first, with its publication time (public)."""
+    with uow:
+        return HeadRepository(uow.session).published()
+
+
+def prove_entry(seq: int, *, uow: SqlUnitOfWork) -> dict[str, Any]:
+    """The inclusion proof of entry ``seq`` against the newest signed head, as a receipt carries it.
+
+    Raises ``NotFound`` when no published head covers the entry yet (the next comes with the next section
+    transition).
+    """
+    with uow:
+        head = HeadRepository(uow.session).latest()
+        if head is None or not 0 <= seq < head.tree_size:
+            raise NotFound(f"No published head covers ledger entry {seq} yet; heads follow section transitions.")
+        row = uow.session.get(LedgerEntryRow, seq)
+        if row is None:
+            raise NotFound(f"Ledger entry {seq} does not exist.")
+        tree = MerkleTree(SqlNodeStore(uow.session, head.tree_size))
+        return receipt_proof(tree, seq=seq, entry_hash=row.entry_hash, head=head)
+
+
+def ledger_receipt(seq: int, *, uow: SqlUnitOfWork) -> dict[str, Any]:
+    """What a bid receipt adds about the ledger: the entry, the newest head, its proof once a head covers it.
+
+    Right after a submission no head covers the new entry (heads are not published per bid), so the newest
+    head is the one before it and ``inclusion`` is ``None``; ``fairbid ledger prove SEQ`` (or
+    ``GET /api/ledger/proofs/SEQ``) fetches the proof once the next head is out.
+    """
+    with uow:
+        head = HeadRepository(uow.session).latest()
+        row = uow.session.get(LedgerEntryRow, seq)
+        if row is None:
+            raise NotFound(f"Ledger entry {seq} does not exist.")
+        out: dict[str, Any] = {"seq": seq, "entry_hash": row.entry_hash, "tree_head": None, "inclusion": None}
+        if head is not None:
+            out["tree_head"] = head.to_json()
+            if seq < head.tree_size:
+                tree = MerkleTree(SqlNodeStore(uow.session, head.tree_size))
+                out["inclusion"] = [h.hex() for h in tree.inclusion_proof(seq, head.tree_size)]
+        return out
+
+
+def consistency_proof(first: int, second: int, *, uow: SqlUnitOfWork) -> list[str]:
+    """The RFC 9162 consistency proof between two published head sizes (hex hashes)."""
+    with uow:
+        sizes = {h.tree_size for h in HeadRepository(uow.session).all()}
+        if second not in sizes or not 0 <= first <= second:
+            raise InvalidInput(f"No consistency proof from {first} to {second}: {second} is not a published head size.")
+        tree = MerkleTree(SqlNodeStore(uow.session, second))
+        return [h.hex() for h in tree.consistency_proof(first, second)]
+
+
+def export_ledger(*, uow: SqlUnitOfWork, actor: Actor, inclusion: Sequence[int] = ()) -> dict[str, Any]:
+    """The whole ledger with payloads, every head and their proofs (``fairbid-ledger-export/1``).
+
+    Payloads of sealed bids are in it, so only the centre and the supervisor may export.
+    """
+    if actor.role not in _AUDITORS:
+        raise NotPermitted("Only the centre and the supervisor export the whole ledger.")
+    with uow:
+        heads = HeadRepository(uow.session).all()
+        top = heads[-1].tree_size if heads else 0
+        entries = [entry_json(_content(r), r.entry_hash, payload=r.payload) for r in uow.ledger.iter_rows()]
+        tree = MerkleTree(SqlNodeStore(uow.session, top))
+        return build_export(entries, tree=tree, heads=heads, inclusion=[s for s in inclusion if s < top])

@@ -20,6 +20,9 @@ from fairbid.ledger.chain import (
     payload_digest,
     subject_digest,
 )
+from fairbid.ledger.export import entry_leaf
+from fairbid.ledger.merkle import MerkleTree
+from fairbid.store.ledger_store import SqlNodeStore, insert_entry
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = ["bid_snapshot", "candidate_snapshot", "record", "section_snapshot"]
@@ -76,7 +79,12 @@ def record(
     snapshot: dict[str, Any] | None = None,
     embargo_section_id: str | None = None,
 ) -> int:
-    """Append one entry; returns its sequence number. Commits with the unit of work, or not at all."""
+    """Append one entry and its Merkle leaf; returns its sequence number.
+
+    The entry, its link in the hash chain and the RFC 9162 nodes its leaf completes are one row, written in
+    the caller's unit of work: they commit with the change they record, or not at all. Signed heads are not
+    made here (see ``services.ledger.publish_head``): a head per entry would let anyone count sealed bids.
+    """
     last_seq, last_hash = uow.ledger.lock_head()
     content = EntryContent(
         seq=last_seq + 1,
@@ -92,5 +100,15 @@ def record(
         subject_digest=None if snapshot is None else subject_digest(snapshot),
         prev_hash=last_hash or GENESIS_HASH,
     )
-    uow.ledger.add(content, entry_hash=entry_hash(content), payload=payload, embargo_section_id=embargo_section_id)
+    digest = entry_hash(content)
+    store = SqlNodeStore(uow.session, content.seq)
+    MerkleTree(store).append(entry_leaf(digest))
+    insert_entry(
+        uow.session,
+        content,
+        entry_hash=digest,
+        payload=payload,
+        embargo_section_id=embargo_section_id,
+        merkle_nodes=store.pending[content.seq],
+    )
     return content.seq

@@ -1,0 +1,142 @@
+"""The ledger's Merkle log in the database: node rows on ``ledger_entries.merkle_nodes``, signed heads.
+
+``SqlNodeStore`` is the ``fairbid.ledger.merkle.NodeStore`` over the entry table (option 1 of docs/ledger.md):
+the row a new leaf completes is held until the entry row is inserted with it, in the same unit of work, so
+an entry and its Merkle nodes commit together or not at all. ``HeadRepository`` keeps every signed tree head
+ever published (the public page shows them all, so a split view is caught when two readers compare).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fairbid.ledger.chain import EntryContent
+from fairbid.ledger.head import SignedTreeHead
+from fairbid.store.rows import LedgerEntryRow, LedgerHeadRow
+
+__all__ = ["HeadRepository", "SqlNodeStore", "insert_entry"]
+
+
+class SqlNodeStore:
+    """Merkle node rows stored on the entry rows; ``append`` holds the row until the entry is inserted."""
+
+    def __init__(self, session: Session, size: int) -> None:
+        self.session = session
+        self._size = size
+        self.pending: dict[int, bytes] = {}
+
+    def size(self) -> int:
+        return self._size
+
+    def append(self, index: int, hashes: bytes) -> None:
+        if index != self._size:
+            raise ValueError(f"row {index} appended to a store of {self._size} rows")
+        self.pending[index] = hashes
+        self._size += 1
+
+    def rows(self, indices: Collection[int]) -> Mapping[int, bytes]:
+        out = {i: self.pending[i] for i in indices if i in self.pending}
+        wanted = [i for i in indices if i not in out]
+        if wanted:
+            stmt = select(LedgerEntryRow.seq, LedgerEntryRow.merkle_nodes).where(LedgerEntryRow.seq.in_(wanted))
+            for seq, nodes in self.session.execute(stmt):
+                if nodes is None:
+                    raise RuntimeError(f"ledger entry {seq} has no Merkle nodes (written before the Merkle log)")
+                out[seq] = bytes(nodes)
+        missing = set(indices) - out.keys()
+        if missing:
+            raise RuntimeError(f"ledger entries {sorted(missing)} are missing from the Merkle log")
+        return out
+
+    @classmethod
+    def current(cls, session: Session) -> SqlNodeStore:
+        """The store over every entry now in the table (its size is the highest ``seq`` + 1)."""
+        top = session.scalar(select(func.max(LedgerEntryRow.seq)))
+        return cls(session, 0 if top is None else top + 1)
+
+
+def insert_entry(
+    session: Session,
+    content: EntryContent,
+    *,
+    entry_hash: str,
+    payload: dict[str, Any],
+    embargo_section_id: str | None,
+    merkle_nodes: bytes,
+) -> None:
+    """Insert one entry row with its Merkle nodes (one INSERT, flushed so later reads see it)."""
+    session.add(
+        LedgerEntryRow(
+            seq=content.seq,
+            recorded_at=content.recorded_at,
+            actor_kind=content.actor_kind,
+            actor_role=content.actor_role,
+            actor_id=content.actor_id,
+            organisation_id=content.organisation_id,
+            action=content.action,
+            subject_type=content.subject_type,
+            subject_id=content.subject_id,
+            payload=payload,
+            payload_digest=content.payload_digest,
+            subject_digest=content.subject_digest,
+            prev_hash=content.prev_hash,
+            entry_hash=entry_hash,
+            embargo_section_id=embargo_section_id,
+            merkle_nodes=merkle_nodes,
+        )
+    )
+    session.flush()
+
+
+def _head(row: LedgerHeadRow) -> SignedTreeHead:
+    return SignedTreeHead(
+        tree_size=row.tree_size,
+        root_hash=bytes.fromhex(row.root_hash),
+        timestamp_ms=row.timestamp_ms,
+        signature=bytes.fromhex(row.signature),
+    )
+
+
+class HeadRepository:
+    """Signed tree heads, one per published tree size, oldest first."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, head: SignedTreeHead, *, suite: str, published_at: datetime) -> None:
+        self.session.add(
+            LedgerHeadRow(
+                tree_size=head.tree_size,
+                root_hash=head.root_hash.hex(),
+                timestamp_ms=head.timestamp_ms,
+                signature=head.signature.hex(),
+                suite=suite,
+                published_at=published_at,
+            )
+        )
+        self.session.flush()
+
+    def latest(self) -> SignedTreeHead | None:
+        row = self.session.scalars(select(LedgerHeadRow).order_by(LedgerHeadRow.tree_size.desc()).limit(1)).first()
+        return None if row is None else _head(row)
+
+    def all(self) -> list[SignedTreeHead]:
+        return [_head(r) for r in self.session.scalars(select(LedgerHeadRow).order_by(LedgerHeadRow.tree_size))]
+
+    def published(self) -> list[tuple[SignedTreeHead, datetime]]:
+        rows = self.session.scalars(select(LedgerHeadRow).order_by(LedgerHeadRow.tree_size))
+        return [(_head(r), r.published_at) for r in rows]
+
+    def changed_since(self, seq: int, *, action_prefix: str) -> bool:
+        """Whether any entry from ``seq`` on has an action starting with ``action_prefix`` (e.g. ``section:``)."""
+        stmt = (
+            select(LedgerEntryRow.seq)
+            .where(LedgerEntryRow.seq >= seq, LedgerEntryRow.action.startswith(action_prefix))
+            .limit(1)
+        )
+        return self.session.scalar(stmt) is not None
