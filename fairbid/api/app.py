@@ -16,6 +16,7 @@ from fairbid.api.routers import platform as platform_key
 from fairbid.bootstrap import Platform, bootstrap
 from fairbid.scheduler import Scheduler
 from fairbid.settings import Settings
+from fairbid.web import ledger as ledger_page
 from fairbid.web import pages, tender_form
 from fairbid.web.templating import STATIC_DIR
 
@@ -86,6 +87,7 @@ def create_app(
     app.include_router(documents.router)
     app.include_router(pages.router)
     app.include_router(tender_form.router)
+    app.include_router(ledger_page.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", include_in_schema=False)

@@ -20,6 +20,7 @@ from fairbid.services.bid import (
     submit_bid,
     withdraw_bid,
 )
+from fairbid.services.ledger import ledger_receipt
 
 __all__ = ["router"]
 
@@ -84,7 +85,10 @@ async def submit(section_id: str, request: Request, platform: PlatformDep, actor
         )
         if view.receipt is None:
             raise RuntimeError("submission returned no receipt")
-        return BidReceiptOut(**view.receipt.to_json(), bid=MyBidOut.of(view))
+        # the newest signed head (published at section transitions, never per bid) and, once a head covers the
+        # entry, its inclusion proof; until then `fairbid ledger prove LEDGER_INDEX` fetches it (docs/ledger.md)
+        ledger = ledger_receipt(view.receipt.fields.ledger_index, uow=platform.uow())
+        return BidReceiptOut(**view.receipt.to_json(), bid=MyBidOut.of(view), ledger=ledger)
 
     return await to_thread.run_sync(run)
 

@@ -1,14 +1,16 @@
-"""The ledger: read entries, verify the whole chain."""
+"""The ledger: read entries, verify the whole log, signed heads and their proofs (RFC 9162)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from fairbid.api.deps import ActorDep, OptionalActorDep, UowDep
-from fairbid.services.ledger import list_ledger, verify_ledger
+from fairbid.api.deps import ActorDep, OptionalActorDep, PlatformDep, UowDep
+from fairbid.ledger.head import KeyHeadVerifier
+from fairbid.services.ledger import consistency_proof, list_heads, list_ledger, prove_entry, verify_ledger
 
 __all__ = ["router"]
 
@@ -26,6 +28,31 @@ class EntryOut(BaseModel):
     payload_digest: str
     prev_hash: str
     entry_hash: str
+
+
+class HeadOut(BaseModel):
+    """A signed tree head (docs/ledger.md): the platform's signed statement of the ledger's size and root."""
+
+    tree_size: int
+    root_hash: str
+    timestamp_ms: int
+    signature: str
+    published_at: datetime
+
+
+class ProofOut(BaseModel):
+    """An entry's inclusion proof against the newest head: ``python -m fairbid.ledger.verifier --head``."""
+
+    seq: int
+    entry_hash: str
+    tree_head: dict[str, Any]
+    inclusion: list[str]
+
+
+class ConsistencyOut(BaseModel):
+    first: int
+    second: int
+    path: list[str]
 
 
 class VerificationOut(BaseModel):
@@ -61,10 +88,28 @@ def entries(
     ]
 
 
+@router.get("/heads", operation_id="list_ledger_heads")
+def heads(uow: UowDep) -> list[HeadOut]:
+    """Every signed tree head ever published, smallest first (public)."""
+    return [HeadOut(**h.to_json(), published_at=at) for h, at in list_heads(uow=uow)]
+
+
+@router.get("/proofs/{seq}", operation_id="prove_ledger_entry")
+def proof(seq: int, uow: UowDep) -> ProofOut:
+    """The inclusion proof of entry ``seq`` (a receipt's ``ledger_index``) against the newest signed head."""
+    return ProofOut(**prove_entry(seq, uow=uow))
+
+
+@router.get("/consistency", operation_id="ledger_consistency")
+def consistency(uow: UowDep, first: int = Query(ge=0), second: int = Query(ge=0)) -> ConsistencyOut:
+    """The consistency proof between two published head sizes (RFC 9162 §2.1.4)."""
+    return ConsistencyOut(first=first, second=second, path=consistency_proof(first, second, uow=uow))
+
+
 @router.get("/verification", operation_id="verify_ledger")
-def verification(uow: UowDep, actor: ActorDep) -> VerificationOut:
-    """Verify the chain and every tracked row (centre and supervisor)."""
-    report = verify_ledger(uow=uow, actor=actor)
+def verification(uow: UowDep, actor: ActorDep, platform: PlatformDep) -> VerificationOut:
+    """Verify the chain, the Merkle log against every signed head, and every tracked row (centre, supervisor)."""
+    report = verify_ledger(uow=uow, actor=actor, verifier=KeyHeadVerifier(platform.platform_key.public))
     problem = report.first_problem
     return VerificationOut(
         ok=report.ok,

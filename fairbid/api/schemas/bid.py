@@ -50,6 +50,11 @@ class BidReceiptOut(BaseModel):
     platform_key_id: str
     suite: str
     bid: MyBidOut
+    ledger: dict[str, Any] | None = Field(
+        default=None,
+        description="The receipted ledger entry (seq, entry_hash), the newest signed tree head, and the entry's "
+        "inclusion proof once a head covers it (else null: GET /api/ledger/proofs/{seq} after the next head).",
+    )
 
 
 class DecryptionIn(BaseModel):
