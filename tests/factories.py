@@ -20,6 +20,7 @@ from fairbid.domain.credit_code import check_character
 from fairbid.domain.section import Schedule, Section, SectionKind
 from fairbid.services.bid import DecryptBid, RegisterKey, SubmitBid, decrypt_bid, register_bidder_key, submit_bid
 from fairbid.services.chronograph import advance_clock
+from fairbid.services.evaluation import EvaluationResult, evaluate_section, start_evaluation
 from fairbid.services.party import CreateUser, RegisterOrganisation, create_user, register_organisation
 from fairbid.services.section import CreateProject, CreateSection, create_project, create_section
 
@@ -181,3 +182,96 @@ def check_and_publish(w: World, section: Section) -> Section:
     )
     assert not outcome.blocking, [f.message for f in outcome.findings]
     return publish_section(section.id, uow=w.p.uow(), clock=w.clock, actor=w.tenderee.actor, random=w.p.random)
+
+
+MAIN_REGION, PARTNER_REGION = "430100", "430200"
+SPECIALTY = "A01"
+
+
+def expert_pool(w: World, *, main: int = 3, partner: int = 4, specialty: str = SPECIALTY) -> dict[str, Party]:
+    """Venues (a main venue and one partner venue) and a pool of expert accounts, imported from CSV."""
+    from fairbid.domain.expert import VenueRole
+    from fairbid.services.expert import SaveVenue, import_experts, save_venue
+
+    op = w.operator.actor
+    save_venue(SaveVenue("main", "长沙主场", VenueRole.MAIN, (MAIN_REGION,)), uow=w.p.uow(), clock=w.clock, actor=op)
+    save_venue(
+        SaveVenue("partner", "株洲副场", VenueRole.SECONDARY, (PARTNER_REGION,)), uow=w.p.uow(), clock=w.clock, actor=op
+    )
+    lines = ["expert_id,name,specialties,region,employer,title,years,email,username"]
+    experts: dict[str, Party] = {}
+    batch = next(_counter)
+    for i in range(main + partner):
+        party = w.party(Role.EXPERT, f"专家单位{batch}-{i}")
+        with w.p.uow() as uow:
+            code = uow.organisations.get(party.organisation_id or "").credit_code
+        expert_id = f"E{batch:04d}{i:02d}"
+        region = MAIN_REGION if i < main else PARTNER_REGION
+        lines.append(
+            f"{expert_id},专家{i},{specialty},{region},{code},senior,12,{expert_id}@experts.test,{party.username}"
+        )
+        experts[expert_id] = party
+    import_experts("\n".join(lines) + "\n", uow=w.p.uow(), clock=w.clock, actor=op)
+    return experts
+
+
+def draw_and_seat(w: World, section_id: str, experts: dict[str, Party], *, notifier: object = None) -> list[str]:
+    """Draw 5 experts (2 at the main venue, 3 at the partner venue); all accept and check in. Returns members."""
+    from fairbid.services.committee import CheckIn, DrawRequest, answer_invitation, check_in_expert
+    from fairbid.services.committee import draw_committee_for_section as draw
+
+    d = draw(
+        DrawRequest(section_id, {SPECIALTY: 5}, {"main": 2, "partner": 3}),
+        uow=w.p.uow(),
+        clock=w.clock,
+        actor=w.operator.actor,
+        notifier=notifier,  # type: ignore[arg-type]
+    )
+    for seat in d.seats:
+        expert = experts[seat.expert_id].actor
+        answer_invitation(section_id, True, uow=w.p.uow(), clock=w.clock, actor=expert)
+        check_in_expert(CheckIn(section_id, seat.venue_id, "test-terminal"), uow=w.p.uow(), clock=w.clock, actor=expert)
+    return [s.expert_id for s in d.seats]
+
+
+def score_all(w: World, section_id: str, members: list[str], experts: dict[str, Party], *, spread: str = "0.1") -> None:
+    """Every member scores every bid under evaluation: cheaper bids score a little higher, members differ."""
+    from fairbid.services.scoring import SubmitSheet, sheets_view, submit_score_sheet
+
+    with w.p.uow() as uow:
+        prices = {b.id: b.data.price for b in uow.bids.in_section(section_id) if b.data is not None}
+    view = sheets_view(section_id, uow=w.p.uow(), actor=experts[members[0]].actor)
+    order = sorted(view.bids, key=lambda b: (prices[b], b))
+    for n, expert_id in enumerate(members):
+        for rank, bid_id in enumerate(order):
+            wiggle = Decimal(spread) * n
+            scores = {"technical": Decimal(20) - rank + wiggle, "schedule": Decimal(8) - rank, "safety": Decimal(4)}
+            submit_score_sheet(
+                SubmitSheet(section_id, bid_id, scores), uow=w.p.uow(), clock=w.clock, actor=experts[expert_id].actor
+            )
+
+
+def answer_all_warnings(w: World, section_id: str, members: list[str], experts: dict[str, Party]) -> int:
+    """Each warned member confirms their score with a reason; returns how many answers were given."""
+    from fairbid.services.scoring import AnswerWarning, answer_score_warning, sheets_view
+
+    answered = 0
+    for expert_id in members:
+        actor = experts[expert_id].actor
+        for warning, done in sheets_view(section_id, uow=w.p.uow(), actor=actor).warnings:
+            if not done:
+                answer = AnswerWarning(section_id, warning.warning_id, False, "评分依据充分，维持原评分。")
+                answer_score_warning(answer, uow=w.p.uow(), clock=w.clock, actor=actor)
+                answered += 1
+    return answered
+
+
+def run_evaluation(w: World, section_id: str, *, notifier: object = None) -> EvaluationResult:
+    """A whole remote evaluation with a committee: pool, draw, answers, check-in, machine review and price
+    scores, expert sheets, warnings answered, ranking and publicity. Returns the ``EvaluationResult``."""
+    experts = expert_pool(w)
+    members = draw_and_seat(w, section_id, experts, notifier=notifier)
+    start_evaluation(section_id, uow=w.p.uow(), clock=w.clock, actor=w.operator.actor)
+    score_all(w, section_id, members, experts)
+    answer_all_warnings(w, section_id, members, experts)
+    return evaluate_section(section_id, uow=w.p.uow(), clock=w.clock, actor=w.operator.actor)

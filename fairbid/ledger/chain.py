@@ -63,6 +63,20 @@ class LedgerAction(StrEnum):
     EVALUATION_COMPLETED = "evaluation:completed"
     OBJECTION_RAISED = "objection:raised"
     OBJECTION_ANSWERED = "objection:answered"
+    EXPERTS_IMPORTED = "experts:imported"
+    EXPERT_STATUS_CHANGED = "expert:status_changed"
+    VENUE_SAVED = "venue:saved"
+    COMMITTEE_DRAWN = "committee:drawn"
+    COMMITTEE_ANSWERED = "committee:answered"
+    COMMITTEE_REPLACED = "committee:replaced"
+    EXPERT_CHECKED_IN = "expert:checked_in"
+    EVALUATION_STARTED = "evaluation:started"
+    REVIEW_VERDICT_GIVEN = "review:verdict_given"
+    SCORE_SHEET_SUBMITTED = "score_sheet:submitted"
+    SCORE_WARNING_RAISED = "score_warning:raised"
+    SCORE_WARNING_ANSWERED = "score_warning:answered"
+    EVALUATION_REPORT_ISSUED = "evaluation_report:issued"
+    EVALUATION_REPORT_SIGNED = "evaluation_report:signed"
 
 
 @dataclass(frozen=True, slots=True)

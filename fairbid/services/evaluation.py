@@ -1,21 +1,48 @@
-"""Evaluation (评标): the machine ranks valid bids and starts the candidates' publicity."""
+"""Evaluation (评标): machine review first, price scores with K from the beacon, then the committee's
+scores, ranking with the tender's tie-breaks, at most three candidates and their publicity.
+
+``start_evaluation`` opens the session once the whole committee has accepted and checked in;
+``evaluate_section`` finalises it once every sheet is in and every warning answered. The tender's
+evaluation terms (rubric, price formula, requirements) live in the committee's plan (``terms``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
+from fairbid.crypto.draw import K_LABEL, draw_k
 from fairbid.domain.actor import Actor, Role
-from fairbid.domain.award import Candidate, rank_lowest_price
-from fairbid.domain.errors import NotPermitted
-from fairbid.domain.section import Action, apply_transition, next_check
+from fairbid.domain.award import Candidate
+from fairbid.domain.bid import BidStatus
+from fairbid.domain.errors import InvalidTransition, NotFound, NotPermitted
+from fairbid.domain.evaluation import KMode, RankEntry, RankMethod, TieBreak, rank_bids, review_bid, score_prices
+from fairbid.domain.section import Action, Section, SectionStatus, apply_transition, next_check
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
+from fairbid.services.committee import accepted_members, load_draw
+from fairbid.services.evaluation_terms import (
+    PRICE_ITEM,
+    bid_facts,
+    machine_state,
+    price_rules,
+    rank_method,
+    requirements,
+    review_json,
+    rubric_of,
+    valid_bid_ids,
+)
 from fairbid.services.trace import candidate_snapshot, record, section_snapshot
-from fairbid.store.rows import CandidateRow
+from fairbid.store.evaluation_store import CommitteeRepository, ScoreRepository, SessionRepository
+from fairbid.store.rows import CandidateRow, CommitteeRow
 from fairbid.store.uow import SqlUnitOfWork
 
-__all__ = ["EvaluationResult", "evaluate_section"]
+__all__ = ["EvaluationResult", "evaluate_section", "start_evaluation"]
+
+_SYSTEM = frozenset({Role.OPERATOR, Role.MACHINE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,33 +53,188 @@ class EvaluationResult:
     reason: str | None = None
 
 
-def evaluate_section(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> EvaluationResult:
-    """Rank by the lowest evaluated price (经评审的最低投标价法), keep ≤ 3 candidates, start publicity.
+def _in_evaluation(uow: SqlUnitOfWork, section_id: str, actor: Actor) -> tuple[Section, CommitteeRow | None]:
+    if actor.role not in _SYSTEM:
+        raise NotPermitted("Only the trading centre's machine runs the evaluation.")
+    section = uow.sections.get(section_id)
+    if section.status is not SectionStatus.EVALUATION:
+        raise InvalidTransition(f"Section {section.code} is {section.status}, not in evaluation.")
+    return section, CommitteeRepository(uow.session).find(section_id)
 
-    Publicity lasts the section's ``publicity_days`` (≥ 3, 条例 第五十四条). No valid bid fails the section.
-    """
+
+def _no_committee(section: Section) -> NotFound:
+    return NotFound(f"Section {section.code} has no evaluation committee yet: draw one first.", field="section_id")
+
+
+def _price_scores(
+    section: Section, terms: Mapping[str, Any], prices: Mapping[str, Decimal]
+) -> tuple[dict[str, Any], dict[str, Decimal]]:
+    rubric = rubric_of(terms)
+    bench_rule, score_rule = price_rules(terms, rubric)
+    k = draw_k(bytes.fromhex(section.beacon or ""), section.k_values) if bench_rule.k_mode is not KMode.NONE else None
+    benchmark, scores = score_prices(prices, bench_rule, score_rule, k=k)
+    summary = {
+        "k": None if k is None else str(k),
+        "k_label": K_LABEL,
+        "k_values": [str(v) for v in section.k_values],
+        "benchmark": str(benchmark.value),
+        "mean": str(benchmark.mean),
+        "used": list(benchmark.used),
+        "removed_low": list(benchmark.removed_low),
+        "removed_high": list(benchmark.removed_high),
+        "scores": {b: str(s) for b, s in sorted(scores.items())},
+    }
+    return summary, scores
+
+
+def start_evaluation(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> dict[str, Any]:
+    """Open the session: every seat accepted and checked in; the machine reviews every decrypted bid
+    (条例 第五十一条) and scores prices by the tender's formula with K from the beacon (条例 第四十九条)."""
     now = clock.now()
     with uow:
-        if actor.role not in (Role.OPERATOR, Role.MACHINE):
-            raise NotPermitted("Only the trading centre's machine runs the evaluation.")
-        section = uow.sections.get(section_id)
-        candidates = rank_lowest_price(uow.bids.in_section(section.id))
-        if not candidates:
-            reason = "No bid was validly decrypted, so no candidate can be ranked (条例 第五十一条)."
-            apply_transition(section, Action.FAIL_EVALUATION, actor=actor, now=now, reason=reason)
-            uow.sections.save(section, next_check=None)
-            record(
-                uow,
-                actor=actor,
-                action=LedgerAction.SECTION_FAILED,
-                subject_type="section",
-                subject_id=section.id,
-                payload={"reason": reason},
-                snapshot=section_snapshot(section),
-                now=now,
+        section, row = _in_evaluation(uow, section_id, actor)
+        if row is None:
+            raise _no_committee(section)
+        if row.evaluation_started_at is not None:
+            raise InvalidTransition("The evaluation session has already started.")
+        draw = load_draw(row)
+        if not draw.is_complete:
+            raise InvalidTransition(
+                "Every drawn expert must accept (or be replaced) before the evaluation starts: "
+                f"{sum(1 for s in draw.active if s.status.value != 'accepted')} pending, {len(draw.vacant)} vacant."
             )
-            uow.commit()
-            return EvaluationResult(section.id, section.status.value, (), reason)
+        members = accepted_members(draw)
+        checked = {
+            a.expert_id for a in SessionRepository(uow.session).for_section(section_id) if a.action == "check_in"
+        }
+        missing = [m for m in members if m not in checked]
+        if missing:
+            raise InvalidTransition(f"{len(missing)} committee members have not checked in at their venue yet.")
+        terms = row.plan["terms"]
+        req = requirements(section, terms)
+        bids = [b for b in uow.bids.in_section(section.id) if b.status is BidStatus.DECRYPTED and b.data is not None]
+        codes = {o_id: o.credit_code for o_id, o in uow.organisations.names([b.bidder_id for b in bids]).items()}
+        reviews = {b.id: review_bid(bid_facts(b, codes[b.bidder_id], req), req, now=now) for b in bids}
+        passed = {b.id: b.data.price for b in bids if b.data is not None and reviews[b.id].passed}
+        price: dict[str, Any] = {}
+        if passed:
+            price, scores = _price_scores(section, terms, passed)
+            ScoreRepository(uow.session).replace_machine(
+                section.id, {b: {PRICE_ITEM: s} for b, s in scores.items()}, now=now
+            )
+        state = {
+            "reviews": {bid_id: review_json(r) for bid_id, r in sorted(reviews.items())},
+            "scored": sorted(passed),
+            "price": price,
+            "started_at": now.isoformat(),
+        }
+        row.draw = {**row.draw, "machine": state}
+        row.evaluation_started_at = now
+        row.updated_at = now
+        record(
+            uow,
+            actor=actor,
+            action=LedgerAction.EVALUATION_STARTED,
+            subject_type="committee",
+            subject_id=section.id,
+            payload={
+                "members": len(members),
+                "reviews": {b: [r.check_id for r in rv.failures] for b, rv in sorted(reviews.items())},
+                "k": price.get("k"),
+                "benchmark": price.get("benchmark"),
+            },
+            now=now,
+        )
+        uow.commit()
+    return state
+
+
+def _fail(uow: SqlUnitOfWork, section: Section, actor: Actor, now: datetime, reason: str) -> EvaluationResult:
+    apply_transition(section, Action.FAIL_EVALUATION, actor=actor, now=now, reason=reason)
+    uow.sections.save(section, next_check=None)
+    record(
+        uow,
+        actor=actor,
+        action=LedgerAction.SECTION_FAILED,
+        subject_type="section",
+        subject_id=section.id,
+        payload={"reason": reason},
+        snapshot=section_snapshot(section),
+        now=now,
+    )
+    uow.commit()
+    return EvaluationResult(section.id, section.status.value, (), reason)
+
+
+def evaluate_section(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> EvaluationResult:
+    """Finalise: the committee's review outcome, price scores, aggregated sheets with every warning
+    answered (1117号 (五)), ranking by the tender's method and tie-breaks — never by lot (审查规则 第八条) —,
+    at most three candidates (条例 第五十三条), then publicity of ``publicity_days`` (条例 第五十四条).
+    No valid bid fails the section (条例 第五十一条).
+    """
+    from fairbid.services.scoring import aggregate_section
+
+    now = clock.now()
+    with uow:
+        section, row = _in_evaluation(uow, section_id, actor)
+        if row is None:
+            if not any(b.status is BidStatus.DECRYPTED for b in uow.bids.in_section(section.id)):
+                reason = "No bid was validly decrypted, so no candidate can be ranked (条例 第五十一条)."
+                return _fail(uow, section, actor, now, reason)
+            raise _no_committee(section)
+        draw = load_draw(row)
+        members = accepted_members(draw)
+        machine_state(row)
+        terms = row.plan["terms"]
+        valid = valid_bid_ids(row, len(members))
+        if not valid:
+            return _fail(
+                uow, section, actor, now, "No bid passed the review, so no candidate can be ranked (条例 第五十一条)."
+            )
+        bids = {b.id: b for b in uow.bids.in_section(section.id)}
+        prices = {b: bids[b].data.price for b in valid if bids[b].data is not None}  # type: ignore[union-attr]
+        price, scores = _price_scores(section, terms, prices)
+        ScoreRepository(uow.session).replace_machine(
+            section.id, {b: {PRICE_ITEM: s} for b, s in scores.items()}, now=now
+        )
+        method = rank_method(terms)
+        totals = aggregate_section(uow, row, members, valid, scores) if method is RankMethod.COMPREHENSIVE else {}
+        entries = [
+            RankEntry(
+                b,
+                prices[b],
+                total=totals[b].total if b in totals else Decimal(0),
+                technical=totals[b].subjective_total if b in totals else Decimal(0),
+            )
+            for b in valid
+        ]
+        ranking = rank_bids(entries, method=method, tie_breaks=[TieBreak(t) for t in terms["tie_breaks"]])
+        candidates = tuple(
+            Candidate(
+                rank=i + 1,
+                bid_id=b,
+                bidder_id=bids[b].bidder_id,
+                price=prices[b],
+                score=totals[b].total if b in totals else None,
+            )
+            for i, b in enumerate(ranking.candidates)
+        )
+        row.draw = {
+            **row.draw,
+            "result": {
+                "price": price,
+                "valid": valid,
+                "ranking": [
+                    {"rank": r.rank, "bid_id": r.bid_id, "decided_by": r.decided_by, "total": str(r.entry.total)}
+                    for r in ranking.rows
+                ],
+                "totals": {
+                    b: {"items": {k: str(v) for k, v in t.items.items()}, "total": str(t.total)}
+                    for b, t in totals.items()
+                },
+                "finished_at": now.isoformat(),
+            },
+        }
         apply_transition(section, Action.FINISH_EVALUATION, actor=actor, now=now)
         section.publicity_ends = now + timedelta(days=section.schedule.publicity_days)
         uow.records.set_candidates(
@@ -77,10 +259,11 @@ def evaluate_section(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor
                 subject_type="candidate",
                 subject_id=f"{section.id}:{c.rank}",
                 payload={
-                    "method": "lowest_evaluated_price",
+                    "method": method.value,
                     "rank": c.rank,
                     "bidder_id": c.bidder_id,
                     "price": str(c.price),
+                    "score": None if c.score is None else str(c.score),
                 },
                 snapshot=candidate_snapshot(c.rank, c.bid_id, c.bidder_id, str(c.price), False),
                 now=now,
@@ -97,4 +280,4 @@ def evaluate_section(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor
             now=now,
         )
         uow.commit()
-    return EvaluationResult(section.id, section.status.value, tuple(candidates))
+    return EvaluationResult(section.id, section.status.value, candidates)

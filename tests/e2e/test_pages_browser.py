@@ -8,8 +8,7 @@ import pytest
 
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
-from fairbid.services.evaluation import evaluate_section
-from tests.factories import World, check_and_publish, make_world
+from tests.factories import World, check_and_publish, make_world, run_evaluation
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -46,7 +45,7 @@ def test_public_follows_a_section_from_sealed_to_awarded(
         for b in w.bidders:
             w.decrypt(s.id, b)
         w.jump(s.id)
-        evaluate_section(s.id, uow=w.p.uow(), clock=w.clock, actor=w.operator.actor)
+        run_evaluation(w, s.id)
         w.clock.advance(timedelta(days=4))
         w.jump(s.id)
         page.reload()

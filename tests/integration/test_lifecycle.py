@@ -27,7 +27,7 @@ from fairbid.services.ledger import verify_ledger
 from fairbid.services.party import RegisterOrganisation, register_organisation
 from fairbid.services.section import publish_section
 from fairbid.store.rows import BidRow, LedgerEntryRow
-from tests.factories import SETUP, World, check_and_publish, make_world
+from tests.factories import SETUP, World, check_and_publish, make_world, run_evaluation
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_whole_lifecycle_ends_awarded_with_a_verified_ledger(world: World) -> No
     for b in w.bidders[:-1]:
         w.decrypt(sid, b)
     assert w.jump(sid) == "evaluation"
-    result = evaluate_section(sid, uow=w.p.uow(), clock=w.clock, actor=w.operator.actor)
+    result = run_evaluation(w, sid)
     assert [c.bidder_id for c in result.candidates] == [b.organisation_id for b in w.bidders[:3]]
     assert w.jump(sid) == "awarded"
     with w.p.uow() as uow:
@@ -232,7 +232,7 @@ def test_plain_sql_changes_are_caught_by_ledger_verification(world: World, targe
     for b in w.bidders:
         w.decrypt(sid, b)
     w.jump(sid)
-    evaluate_section(sid, uow=w.p.uow(), clock=w.clock, actor=w.operator.actor)
+    run_evaluation(w, sid)
     assert verify_ledger(uow=w.p.uow(), actor=SETUP).ok
     statements = {
         "bid_price": "UPDATE bids SET price = '1.00' WHERE section_id = :s",

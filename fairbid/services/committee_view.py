@@ -1,0 +1,91 @@
+"""What each role may see of a committee (法 第三十七条: names secret until the award).
+
+The centre's system sees everything; the session's participants see names once the evaluation has
+started; bidders and the public only after the award. A drawn expert always sees their own seat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fairbid.domain.actor import Actor, Role
+from fairbid.domain.expert import committee_names_visible
+from fairbid.domain.section import SectionStatus
+from fairbid.services.committee import load_draw
+from fairbid.store.evaluation_store import CommitteeRepository, ExpertRepository, SessionRepository
+from fairbid.store.uow import SqlUnitOfWork
+
+__all__ = ["CommitteeView", "SeatView", "committee_view"]
+
+_SYSTEM = frozenset({Role.OPERATOR, Role.MACHINE})
+
+
+@dataclass(frozen=True, slots=True)
+class SeatView:
+    venue_id: str
+    specialty: str
+    round: int
+    status: str
+    checked_in: bool
+    expert_id: str | None  # None while the names are secret to the viewer
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CommitteeView:
+    section_id: str
+    names_visible: bool
+    evaluation_started: bool
+    rounds: int
+    labels: tuple[str, ...]
+    beacon: str
+    seats: tuple[SeatView, ...]
+    eligible: tuple[tuple[str, str, int], ...]
+    plan: dict[str, Any]
+
+
+def committee_view(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> CommitteeView:
+    """The committee as ``actor`` may see it: names per ``committee_names_visible`` (法 第三十七条); an
+    expert always sees their own seat."""
+    with uow:
+        section = uow.sections.get(section_id)
+        row = CommitteeRepository(uow.session).get(section_id)
+        started = row.evaluation_started_at is not None
+        awarded = section.status in (SectionStatus.AWARDED, SectionStatus.CONTRACTED)
+        visible = committee_names_visible(actor.role, evaluation_started=started, awarded=awarded)
+        me = None
+        if actor.role is Role.EXPERT and actor.user_id:
+            mine = ExpertRepository(uow.session).by_user(actor.user_id)
+            me = None if mine is None else mine.id
+        draw = load_draw(row)
+        names = ExpertRepository(uow.session).rows(s.expert_id for s in draw.seats) if visible or me else {}
+        checked = {
+            a.expert_id for a in SessionRepository(uow.session).for_section(section_id) if a.action == "check_in"
+        }
+        seats = []
+        for s in draw.seats:
+            show = visible or s.expert_id == me
+            seats.append(
+                SeatView(
+                    s.venue_id,
+                    s.specialty,
+                    s.round,
+                    s.status.value,
+                    s.expert_id in checked,
+                    s.expert_id if show else None,
+                    names[s.expert_id].name if show and s.expert_id in names else None,
+                )
+            )
+        plan = {k: v for k, v in row.plan.items() if k != "terms"}
+        return CommitteeView(
+            section_id,
+            visible,
+            started,
+            draw.rounds,
+            tuple(row.draw.get("labels", [])),
+            str(row.draw.get("beacon", "")),
+            tuple(seats),
+            draw.eligible_counts if actor.role in _SYSTEM or visible else (),
+            plan,
+        )
