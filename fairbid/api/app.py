@@ -18,6 +18,7 @@ from fairbid.scheduler import Scheduler
 from fairbid.settings import Settings
 from fairbid.web import ledger as ledger_page
 from fairbid.web import pages, tender_form
+from fairbid.web import trace as trace_page
 from fairbid.web.templating import STATIC_DIR
 
 __all__ = ["create_app"]
@@ -88,6 +89,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(tender_form.router)
     app.include_router(ledger_page.router)
+    app.include_router(trace_page.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", include_in_schema=False)
