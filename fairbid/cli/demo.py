@@ -19,6 +19,7 @@ from rich.table import Table
 from fairbid import __version__
 from fairbid.bidder.machine import machine_fingerprint
 from fairbid.bootstrap import Platform, bootstrap
+from fairbid.cli.demo_evaluation import run_remote_evaluation
 from fairbid.clock import SimulatedClock, SystemClock
 from fairbid.crypto.envelope import seal_envelope, unwrap_content_key
 from fairbid.crypto.form import BidForm
@@ -39,7 +40,6 @@ from fairbid.services.bid import (
 )
 from fairbid.services.chronograph import advance_clock
 from fairbid.services.document import check_section_document
-from fairbid.services.evaluation import evaluate_section
 from fairbid.services.ledger import LedgerReport, verify_ledger
 from fairbid.services.party import CreateUser, RegisterOrganisation, create_user, register_organisation
 from fairbid.services.record import SectionRecord, section_record, section_timeline
@@ -100,14 +100,10 @@ def _jump(p: Platform, clock: SimulatedClock, section_id: str, console: Console,
     clock.set(max(due, clock.now()))
     result = advance_clock(section_id, uow=p.uow(), clock=clock)
     steps = ", ".join(a.value for a in result.applied)
-    console.print(
-        f"  [dim]{clock.now():%Y-%m-%d %H:%M} UTC[/] chronograph fired {steps} → [bold]{result.status}[/]"
-    )
+    console.print(f"  [dim]{clock.now():%Y-%m-%d %H:%M} UTC[/] chronograph fired {steps} → [bold]{result.status}[/]")
 
 
-def run_demo(
-    settings: Settings, *, console: Console, bidders: int = 6, seed: int | None = None
-) -> DemoResult:
+def run_demo(settings: Settings, *, console: Console, bidders: int = 6, seed: int | None = None) -> DemoResult:
     """Run the whole lifecycle once; returns the public record and the ledger verification."""
     rng = random.Random(seed)
     start = SystemClock().now().replace(microsecond=0)
@@ -205,9 +201,7 @@ def run_demo(
                 0,
             )
             progress.advance(task)
-        console.print(
-            f"[green]✓[/] {bidders} sealed bids received (one replaced); receipts signed by the platform"
-        )
+        console.print(f"[green]✓[/] {bidders} sealed bids received (one replaced); receipts signed by the platform")
 
         _jump(p, clock, section.id, console, "open the bids")
         for i, bidder in enumerate(bidder_actors):
@@ -224,13 +218,11 @@ def run_demo(
                 blobs=p.blobs,
                 max_plaintext_bytes=settings.max_plaintext_bytes,
             )
-        console.print(
-            f"[green]✓[/] {bidders - 1} bidders decrypted online; one did not decrypt in the window"
-        )
+        console.print(f"[green]✓[/] {bidders - 1} bidders decrypted online; one did not decrypt in the window")
         _jump(p, clock, section.id, console, "close the decryption window")
         clock.set(clock.now() + timedelta(hours=2))
-        evaluate_section(section.id, uow=p.uow(), clock=clock, actor=operator)
-        console.print("[green]✓[/] evaluation: valid bids ranked by the machine; candidates publicised")
+        run_remote_evaluation(p, clock, section.id, operator, console)
+        console.print("[green]✓[/] evaluation: ranked with the tender's tie-breaks; candidates publicised")
         _jump(p, clock, section.id, console, "end the publicity")
         clock.set(clock.now() + timedelta(days=7))
         sign_contract(section.id, uow=p.uow(), clock=clock, actor=tenderee)
@@ -249,9 +241,7 @@ def _check(p: Platform, section_id: str, agency: Actor, console: Console) -> Non
     with p.uow() as uow:
         section = uow.sections.get(section_id)
     form = prefilled_form(section, project_name="株洲市某道路提质改造工程")
-    outcome = check_section_document(
-        form, section_id, uow=p.uow(), clock=p.clock, actor=agency, blobs=p.blobs
-    )
+    outcome = check_section_document(form, section_id, uow=p.uow(), clock=p.clock, actor=agency, blobs=p.blobs)
     if outcome.blocking:
         for f in outcome.findings:
             console.print(f"  [red]{f.rule}[/] {f.message}")

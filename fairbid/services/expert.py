@@ -26,6 +26,7 @@ __all__ = [
     "ImportResult",
     "SaveVenue",
     "import_experts",
+    "link_expert_account",
     "list_experts",
     "list_venues",
     "save_venue",
@@ -200,3 +201,27 @@ def list_venues(*, uow: SqlUnitOfWork, actor: Actor) -> list[Venue]:
     """Every venue (the arrangement is not secret)."""
     with uow:
         return VenueRepository(uow.session).all()
+
+
+def link_expert_account(expert_id: str, username: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> None:
+    """Link a pool expert to their expert user account, so they can answer, check in and score."""
+    now = clock.now()
+    _manager(actor)
+    with uow:
+        found = uow.users.by_username(username)
+        if found is None or found[0].role is not Role.EXPERT:
+            raise InvalidInput(f"{username!r} is not an expert's user account.", field="username")
+        repo = ExpertRepository(uow.session)
+        if repo.by_user(found[0].id) is not None:
+            raise InvalidInput(f"{username!r} is already linked to an expert.", field="username")
+        repo.row(expert_id).user_id = found[0].id
+        record(
+            uow,
+            actor=actor,
+            action=LedgerAction.EXPERT_STATUS_CHANGED,
+            subject_type="expert",
+            subject_id=expert_id,
+            payload={"linked_user": found[0].id},
+            now=now,
+        )
+        uow.commit()

@@ -64,8 +64,7 @@ def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; the platform stores UTC
+def _aware(moment: datetime) -> datetime:  # SQLite hands back naive datetimes; the platform stores UTC
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
