@@ -1,0 +1,167 @@
+"""Machine review, expert sheets, warnings and the final ranking through the services, on a real database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from fairbid.bootstrap import Platform
+from fairbid.clock import SimulatedClock
+from fairbid.crypto.draw import draw_k
+from fairbid.domain.errors import Conflict, DeadlinePassed, InvalidInput, NotPermitted, RuleViolation
+from fairbid.domain.evaluation import price_score
+from fairbid.services.evaluation import evaluate_section, start_evaluation
+from fairbid.services.evaluation_terms import default_terms, price_rules, rubric_of
+from fairbid.services.ledger import verify_ledger
+from fairbid.services.scoring import (
+    AnswerWarning,
+    SubmitSheet,
+    Verdict,
+    answer_score_warning,
+    give_verdict,
+    sheets_view,
+    submit_score_sheet,
+)
+from fairbid.store.evaluation_store import SheetRepository, WarningRepository
+from tests.factories import (
+    SETUP,
+    Party,
+    World,
+    answer_all_warnings,
+    check_and_publish,
+    draw_and_seat,
+    expert_pool,
+    make_world,
+    score_all,
+)
+
+
+@pytest.fixture
+def world(platform: Platform, clock: SimulatedClock) -> World:
+    return make_world(platform, clock, bidders=3)
+
+
+def _started(w: World) -> tuple[str, list[str], dict[str, Party]]:
+    s = check_and_publish(w, w.section())
+    w.jump(s.id)
+    w.clock.advance(timedelta(days=6))
+    for i, b in enumerate(w.bidders):
+        w.submit(s.id, b, w.seal(s.id, b, f"{9000000 + i * 10000}.00"))
+    w.jump(s.id)
+    for b in w.bidders:
+        w.decrypt(s.id, b)
+    w.jump(s.id)
+    experts = expert_pool(w)
+    members = draw_and_seat(w, s.id, experts)
+    start_evaluation(s.id, uow=w.p.uow(), clock=w.clock, actor=w.operator.actor)
+    return s.id, members, experts
+
+
+GOOD = {"technical": Decimal(20), "schedule": Decimal(8), "safety": Decimal(4)}
+
+
+def _sheets(w: World, sid: str) -> list[dict[str, object]]:
+    with w.p.uow() as uow:
+        return [dict(r.sheet) for r in SheetRepository(uow.session).for_section(sid)]
+
+
+def test_machine_review_and_price_scores_use_the_beacon_k(world: World) -> None:
+    w = world
+    sid, members, experts = _started(w)
+    view = sheets_view(sid, uow=w.p.uow(), actor=experts[members[0]].actor)
+    assert len(view.bids) == 3 and all(r.passed for r in view.reviews)
+    assert {r.results[0].citation for r in view.reviews} == {"条例 第五十一条 (一)"}
+    with w.p.uow() as uow:
+        section = uow.sections.get(sid)
+    k = draw_k(bytes.fromhex(section.beacon or ""), section.k_values)
+    mean = (Decimal(9000000) + Decimal(9010000) + Decimal(9020000)) / 3
+    expected = (mean * (1 - k)).quantize(Decimal("0.01"))
+    cheapest = min(view.bids, key=lambda b: Decimal(view.price_scores[b]))
+    assert Decimal(view.price_scores[cheapest]) < Decimal(60)
+    terms = default_terms(section)
+    _, rule = price_rules(terms, rubric_of(terms))
+    with w.p.uow() as uow:
+        prices = {b.id: b.data.price for b in uow.bids.in_section(sid) if b.data}
+    assert {b: str(price_score(prices[b], expected, rule)) for b in view.bids} == dict(view.price_scores)
+
+
+def test_bad_sheets_are_refused_and_nothing_changes(world: World) -> None:
+    w = world
+    sid, members, experts = _started(w)
+    me = experts[members[0]].actor
+    bid = sheets_view(sid, uow=w.p.uow(), actor=me).bids[0]
+    cases = [
+        ({**GOOD, "technical": Decimal(26)}, InvalidInput, "outside"),
+        ({**GOOD, "price": Decimal(50)}, InvalidInput, "objective"),
+        ({"technical": Decimal(20)}, InvalidInput, "not scored"),
+    ]
+    for scores, error, match in cases:
+        with pytest.raises(error, match=match):
+            submit_score_sheet(SubmitSheet(sid, bid, scores), uow=w.p.uow(), clock=w.clock, actor=me)
+    with pytest.raises(InvalidInput, match="not under evaluation"):
+        submit_score_sheet(SubmitSheet(sid, "no-such-bid", GOOD), uow=w.p.uow(), clock=w.clock, actor=me)
+    outsider = next(p for e, p in experts.items() if e not in members)
+    with pytest.raises(NotPermitted):
+        submit_score_sheet(SubmitSheet(sid, bid, GOOD), uow=w.p.uow(), clock=w.clock, actor=outsider.actor)
+    with pytest.raises(NotPermitted):
+        submit_score_sheet(SubmitSheet(sid, bid, GOOD), uow=w.p.uow(), clock=w.clock, actor=w.tenderee.actor)
+    assert _sheets(w, sid) == []
+    submit_score_sheet(SubmitSheet(sid, bid, GOOD), uow=w.p.uow(), clock=w.clock, actor=me)
+    submit_score_sheet(SubmitSheet(sid, bid, GOOD), uow=w.p.uow(), clock=w.clock, actor=me)  # same again: harmless
+    stored = _sheets(w, sid)
+    with pytest.raises(Conflict, match="already submitted"):
+        submit_score_sheet(
+            SubmitSheet(sid, bid, {**GOOD, "technical": Decimal(21)}), uow=w.p.uow(), clock=w.clock, actor=me
+        )
+    assert _sheets(w, sid) == stored
+    # the others cannot see this sheet until everyone has submitted
+    other = experts[members[1]].actor
+    assert sheets_view(sid, uow=w.p.uow(), actor=other).sheets == ()
+    w.clock.advance(timedelta(hours=12))  # past the end of the evaluation window
+    with pytest.raises(DeadlinePassed):
+        submit_score_sheet(SubmitSheet(sid, bid, GOOD), uow=w.p.uow(), clock=w.clock, actor=other)
+
+
+def test_warnings_must_be_answered_before_the_result_and_a_revision_needs_a_reason(world: World) -> None:
+    w = world
+    sid, members, experts = _started(w)
+    score_all(w, sid, members, experts, spread="0")  # every member gives the same scores: identical sheets
+    with w.p.uow() as uow:
+        warnings = WarningRepository(uow.session).for_section(sid)
+    assert {r.code for r in warnings} == {"identical_sheets"}
+    with pytest.raises(RuleViolation, match="unanswered"):
+        evaluate_section(sid, uow=w.p.uow(), clock=w.clock, actor=SETUP)
+    first = experts[members[0]].actor
+    warning = next(x for x, done in sheets_view(sid, uow=w.p.uow(), actor=first).warnings if not done)
+    with pytest.raises(InvalidInput, match="reason"):
+        answer_score_warning(
+            AnswerWarning(sid, warning.warning_id, False, "  "), uow=w.p.uow(), clock=w.clock, actor=first
+        )
+    with pytest.raises(InvalidInput, match="revised scores"):
+        answer_score_warning(
+            AnswerWarning(sid, warning.warning_id, True, "复核"), uow=w.p.uow(), clock=w.clock, actor=first
+        )
+    revised = {"technical": Decimal(15), "schedule": Decimal(6), "safety": Decimal(3)}
+    answer_score_warning(
+        AnswerWarning(sid, warning.warning_id, True, "复核后调整技术分。", revised),
+        uow=w.p.uow(),
+        clock=w.clock,
+        actor=first,
+    )
+    # disputes need a reason; one dissent does not overturn the machine
+    bid = warning.bid_id
+    with pytest.raises(InvalidInput, match="reason"):
+        give_verdict(Verdict(sid, bid, "quality", False, ""), uow=w.p.uow(), clock=w.clock, actor=first)
+    give_verdict(Verdict(sid, bid, "quality", False, "质量标准表述不清。"), uow=w.p.uow(), clock=w.clock, actor=first)
+    answer_all_warnings(w, sid, members, experts)
+    result = evaluate_section(sid, uow=w.p.uow(), clock=w.clock, actor=SETUP)
+    assert result.status == "publicised" and len(result.candidates) == 3
+    assert all(c.score is not None for c in result.candidates)
+    with w.p.uow() as uow:
+        rows = {r.expert_id: r for r in SheetRepository(uow.session).for_section(sid)}
+    assert rows[members[0]].revision == 1 and rows[members[0]].revision_reason == "复核后调整技术分。"
+    assert verify_ledger(uow=w.p.uow(), actor=SETUP).ok
+    with pytest.raises(Exception, match="finished|not in evaluation|publicised"):
+        submit_score_sheet(SubmitSheet(sid, bid, GOOD), uow=w.p.uow(), clock=w.clock, actor=first)
