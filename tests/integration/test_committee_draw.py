@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
 from fairbid.crypto.draw import BeaconStream
-from fairbid.domain.errors import InvalidInput, InvalidTransition, NotPermitted, RuleViolation
+from fairbid.domain.errors import InvalidInput, InvalidTransition, NotFound, NotPermitted, RuleViolation
 from fairbid.domain.expert import ExpertStatus, SeatStatus, draw_committee
 from fairbid.notify import MemoryNotifier
 from fairbid.services.committee import (
@@ -185,5 +185,5 @@ def test_decline_and_no_answer_are_replaced_from_the_next_round(world: World) ->
     with pytest.raises(NotPermitted):  # not drawn for this section
         outsider = next(p for e, p in experts.items() if e not in statuses)
         check_in_expert(CheckIn(sid, "main", "pc"), uow=w.p.uow(), clock=w.clock, actor=outsider.actor)
-    with pytest.raises(Exception, match="draw one first|committee"):
+    with pytest.raises(NotFound, match="draw one first"):
         evaluate_section(_in_evaluation(w), uow=w.p.uow(), clock=w.clock, actor=SETUP)

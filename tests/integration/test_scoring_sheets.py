@@ -10,7 +10,7 @@ import pytest
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
 from fairbid.crypto.draw import draw_k
-from fairbid.domain.errors import Conflict, DeadlinePassed, InvalidInput, NotPermitted, RuleViolation
+from fairbid.domain.errors import Conflict, DeadlinePassed, InvalidInput, InvalidTransition, NotPermitted, RuleViolation
 from fairbid.domain.evaluation import price_score
 from fairbid.services.evaluation import evaluate_section, start_evaluation
 from fairbid.services.evaluation_terms import default_terms, price_rules, rubric_of
@@ -163,5 +163,5 @@ def test_warnings_must_be_answered_before_the_result_and_a_revision_needs_a_reas
         rows = {r.expert_id: r for r in SheetRepository(uow.session).for_section(sid)}
     assert rows[members[0]].revision == 1 and rows[members[0]].revision_reason == "复核后调整技术分。"
     assert verify_ledger(uow=w.p.uow(), actor=SETUP).ok
-    with pytest.raises(Exception, match="finished|not in evaluation|publicised"):
+    with pytest.raises(InvalidTransition, match="finished"):
         submit_score_sheet(SubmitSheet(sid, bid, GOOD), uow=w.p.uow(), clock=w.clock, actor=first)
