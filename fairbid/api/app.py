@@ -12,7 +12,10 @@ from fastapi.staticfiles import StaticFiles
 from fairbid import __version__
 from fairbid.api.problems import install_problem_handlers
 from fairbid.api.routers import auth, bids, documents, ledger, organisations, sections, tender_documents
+from fairbid.api.routers import committees as committee_api
+from fairbid.api.routers import experts as expert_api
 from fairbid.api.routers import platform as platform_key
+from fairbid.api.routers import scoring as scoring_api
 from fairbid.bootstrap import Platform, bootstrap
 from fairbid.scheduler import Scheduler
 from fairbid.settings import Settings
@@ -86,6 +89,9 @@ def create_app(
     app.include_router(platform_key.router)
     app.include_router(tender_documents.router)
     app.include_router(documents.router)
+    app.include_router(expert_api.router)
+    app.include_router(committee_api.router)
+    app.include_router(scoring_api.router)
     app.include_router(pages.router)
     app.include_router(tender_form.router)
     app.include_router(ledger_page.router)

@@ -1,0 +1,76 @@
+"""The evaluation committee: draw, view (names as the caller may see them), answers, check-in, start."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from fairbid.api.deps import ActorDep, ClockDep, OptionalActorDep, UowDep
+from fairbid.api.schemas.expert import AnswerIn, CheckInIn, CommitteeOut, DrawIn, SeatOut
+from fairbid.services.committee import (
+    CheckIn,
+    DrawRequest,
+    answer_invitation,
+    check_in_expert,
+    draw_committee_for_section,
+    replace_vacancies,
+)
+from fairbid.services.committee_view import CommitteeView, committee_view
+from fairbid.services.evaluation import start_evaluation
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/sections/{section_id}/committee", tags=["committees"])
+
+
+def _out(v: CommitteeView) -> CommitteeOut:
+    return CommitteeOut(
+        section_id=v.section_id,
+        names_visible=v.names_visible,
+        evaluation_started=v.evaluation_started,
+        rounds=v.rounds,
+        labels=list(v.labels),
+        beacon=v.beacon,
+        seats=[SeatOut(**{f: getattr(s, f) for f in SeatOut.model_fields}) for s in v.seats],
+        eligible=list(v.eligible),
+        plan=v.plan,
+    )
+
+
+@router.post("", status_code=201, operation_id="draw_committee")
+def draw(section_id: str, body: DrawIn, uow: UowDep, clock: ClockDep, actor: ActorDep) -> CommitteeOut:
+    """Draw the committee from the pool, seeded by the section's beacon (法 第三十七条)."""
+    cmd = DrawRequest(section_id, **body.model_dump())
+    draw_committee_for_section(cmd, uow=uow, clock=clock, actor=actor)
+    return _out(committee_view(section_id, uow=uow, actor=actor))
+
+
+@router.get("", operation_id="get_committee")
+def committee(section_id: str, uow: UowDep, actor: OptionalActorDep) -> CommitteeOut:
+    """The committee; names only for those allowed to see them yet."""
+    return _out(committee_view(section_id, uow=uow, actor=actor))
+
+
+@router.post("/answer", operation_id="answer_invitation")
+def answer(section_id: str, body: AnswerIn, uow: UowDep, clock: ClockDep, actor: ActorDep) -> CommitteeOut:
+    """Accept or decline the invitation."""
+    answer_invitation(section_id, body.accepted, uow=uow, clock=clock, actor=actor, expert_id=body.expert_id)
+    return _out(committee_view(section_id, uow=uow, actor=actor))
+
+
+@router.post("/replacements", operation_id="replace_vacancies")
+def replacements(section_id: str, uow: UowDep, clock: ClockDep, actor: ActorDep) -> CommitteeOut:
+    """Expire unanswered invitations and draw replacements from the next round's stream."""
+    replace_vacancies(section_id, uow=uow, clock=clock, actor=actor)
+    return _out(committee_view(section_id, uow=uow, actor=actor))
+
+
+@router.post("/check-in", status_code=204, operation_id="check_in")
+def check_in(section_id: str, body: CheckInIn, uow: UowDep, clock: ClockDep, actor: ActorDep) -> None:
+    """Check in at the assigned venue, naming the device."""
+    check_in_expert(CheckIn(section_id, body.venue_id, body.device), uow=uow, clock=clock, actor=actor)
+
+
+@router.post("/start", status_code=204, operation_id="start_evaluation")
+def start(section_id: str, uow: UowDep, clock: ClockDep, actor: ActorDep) -> None:
+    """Start the session: machine review and price scores; names open to the session's participants."""
+    start_evaluation(section_id, uow=uow, clock=clock, actor=actor)
