@@ -13,6 +13,7 @@ from rich.table import Table
 
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
+from fairbid.crypto.key import generate_key, sign
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.credit_code import check_character
 from fairbid.domain.expert import SeatStatus, VenueRole
@@ -26,6 +27,13 @@ from fairbid.services.committee import (
     replace_vacancies,
 )
 from fairbid.services.evaluation import EvaluationResult, evaluate_section, start_evaluation
+from fairbid.services.evaluation_report import (
+    SignReport,
+    issue_evaluation_report,
+    register_expert_key,
+    report_message,
+    sign_evaluation_report,
+)
 from fairbid.services.expert import SaveVenue, import_experts, link_expert_account, save_venue
 from fairbid.services.party import CreateUser, RegisterOrganisation, create_user, register_organisation
 from fairbid.services.scoring import (
@@ -161,6 +169,19 @@ def run_remote_evaluation(
         f"{answered} warning(s) answered with reasons; one dispute of the machine review recorded as dissent"
     )
     result = evaluate_section(section_id, uow=p.uow(), clock=clock, actor=operator)
+    report = issue_evaluation_report(section_id, uow=p.uow(), clock=clock, actor=operator, blobs=p.blobs)
+    message = report_message(section_id, report.pdf_digest)
+    for n, seat in enumerate(members):
+        key = generate_key()
+        actor = actors[seat.expert_id]
+        register_expert_key(key.public.to_text(), uow=p.uow(), clock=clock, actor=actor)
+        dissent = "对价格分复核无异议，但第一名的工期计划需在合同谈判中落实。" if n == 0 else ""
+        cmd = SignReport(section_id, sign(key, message).hex(), dissent)
+        sign_evaluation_report(cmd, uow=p.uow(), clock=clock, actor=actor)
+    console.print(
+        f"[green]✓[/] evaluation report (评标报告) PDF SM3 {report.pdf_digest[:16]}… and DOCX stored; "
+        f"signed by {len(members)} experts, one with a dissent on record"
+    )
     table = Table(title="Candidates (综合评估法)")
     for col in ("rank", "price", "score"):
         table.add_column(col)
