@@ -19,6 +19,8 @@ from fairbid.api.routers import scoring as scoring_api
 from fairbid.bootstrap import Platform, bootstrap
 from fairbid.scheduler import Scheduler
 from fairbid.settings import Settings
+from fairbid.web import access as access_page
+from fairbid.web import expert as expert_pages
 from fairbid.web import ledger as ledger_page
 from fairbid.web import pages, tender_form
 from fairbid.web import trace as trace_page
@@ -92,10 +94,12 @@ def create_app(
     app.include_router(expert_api.router)
     app.include_router(committee_api.router)
     app.include_router(scoring_api.router)
+    app.include_router(expert_pages.router)
     app.include_router(pages.router)
     app.include_router(tender_form.router)
     app.include_router(ledger_page.router)
     app.include_router(trace_page.router)
+    app.include_router(access_page.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", include_in_schema=False)

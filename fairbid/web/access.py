@@ -1,0 +1,46 @@
+"""The access matrix page (/access): who may do what in which state, as enforced and tested."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from fairbid.domain.access import ACCESS, ALL_STATES, is_allowed, operations
+from fairbid.domain.actor import Role
+from fairbid.domain.section import SectionStatus
+from fairbid.web.templating import templates
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+_ROLES = [r for r in Role if r is not Role.MACHINE]
+
+
+def _cell(role: Role, operation: str, sectionless: bool) -> str:
+    if sectionless:
+        return "✓" if is_allowed(role, operation, None) else "—"
+    states = [s for s in SectionStatus if is_allowed(role, operation, s)]
+    if not states:
+        return "—"
+    if set(states) == ALL_STATES:
+        return "any state"
+    return ", ".join(s.value for s in states)
+
+
+@router.get("/access", response_class=HTMLResponse)
+def access_page(request: Request) -> Any:
+    rows = []
+    for op in operations():
+        grants = [g for g in ACCESS if g.operation == op]
+        sectionless = all(g.states is None for g in grants)
+        rows.append(
+            {
+                "operation": op,
+                "kind": grants[0].kind,
+                "rules": [g.rule for g in grants],
+                "cells": [_cell(role, op, sectionless) for role in _ROLES],
+            }
+        )
+    return templates.TemplateResponse(request, "access.html", {"roles": [r.value for r in _ROLES], "rows": rows})
