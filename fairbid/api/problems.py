@@ -23,6 +23,7 @@ from fairbid.domain.errors import (
     NotPermitted,
     RuleViolation,
 )
+from fairbid.services.party import TooManyAttempts
 
 __all__ = ["PROBLEM_BASE", "install_problem_handlers", "status_for"]
 
@@ -31,6 +32,7 @@ PROBLEM_BASE = "https://fairbid.example/problems/"
 MEDIA_TYPE = "application/problem+json"
 
 _STATUS: list[tuple[type[FairbidError], int]] = [
+    (TooManyAttempts, 429),
     (NotFound, 404),
     (NotAuthenticated, 401),
     (NotPermitted, 403),

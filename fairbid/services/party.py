@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
+import threading
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from fairbid.crypto.password import hash_password, token_digest, verify_password
 from fairbid.domain.actor import Actor, Role
@@ -22,6 +23,7 @@ __all__ = [
     "IssuedToken",
     "RegisterOrganisation",
     "SignIn",
+    "TooManyAttempts",
     "authenticate",
     "create_user",
     "register_organisation",
@@ -31,6 +33,51 @@ __all__ = [
 
 _ADMINS = frozenset({Role.OPERATOR, Role.MACHINE})
 MIN_PASSWORD_LENGTH = 10
+MAX_FAILED_SIGN_INS = 5
+SIGN_IN_WINDOW = timedelta(minutes=15)
+
+
+class TooManyAttempts(NotPermitted):
+    """Raised when a user name has failed to sign in ``MAX_FAILED_SIGN_INS`` times within ``SIGN_IN_WINDOW``.
+
+    OWASP ASVS 2.2.1 (anti-automation against credential stuffing and brute force). The API answers 429.
+    """
+
+    code = "too-many-attempts"
+    title = "Too many failed sign-ins"
+
+
+class _FailedSignIns:
+    """Failed sign-ins per (database, user name) in the last window, by the service's clock.
+
+    Kept in the process: one API process per database is the deployment (DESIGN.md); several processes
+    would each allow ``MAX_FAILED_SIGN_INS`` per window. Unknown and known user names count alike, so the
+    limit does not reveal which names exist.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._times: dict[tuple[str, str], list[datetime]] = {}
+
+    def recent(self, key: tuple[str, str], now: datetime) -> list[datetime]:
+        with self._lock:
+            kept = [t for t in self._times.get(key, []) if now - t < SIGN_IN_WINDOW]
+            if kept:
+                self._times[key] = kept
+            else:
+                self._times.pop(key, None)
+            return kept
+
+    def add(self, key: tuple[str, str], now: datetime) -> None:
+        with self._lock:
+            self._times.setdefault(key, []).append(now)
+
+    def clear(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._times.pop(key, None)
+
+
+_FAILED = _FailedSignIns()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,13 +179,27 @@ class IssuedToken:
 
 
 def sign_in(cmd: SignIn, *, uow: SqlUnitOfWork, clock: Clock, random: RandomSource) -> IssuedToken:
-    """Check the password and issue an expiring bearer token (stored only as its digest)."""
+    """Check the password and issue an expiring bearer token (stored only as its digest).
+
+    After ``MAX_FAILED_SIGN_INS`` failures for a user name within ``SIGN_IN_WINDOW`` further attempts are
+    refused with ``TooManyAttempts`` — the password is not even checked — until the oldest failure ages out.
+    """
     now = clock.now()
     with uow:
+        key = (str(uow.session.get_bind().engine.url), cmd.username.strip().casefold())
+        recent = _FAILED.recent(key, now)
+        if len(recent) >= MAX_FAILED_SIGN_INS:
+            retry = recent[-MAX_FAILED_SIGN_INS] + SIGN_IN_WINDOW
+            raise TooManyAttempts(
+                f"{len(recent)} failed sign-ins for this user name in {SIGN_IN_WINDOW.seconds // 60} minutes; "
+                f"try again after {retry.isoformat(timespec='seconds')}."
+            )
         found = uow.users.by_username(cmd.username)
         # Same message for an unknown user and a wrong password: do not confirm who has an account.
         if found is None or not verify_password(found[1], cmd.password) or not found[0].active:
+            _FAILED.add(key, now)
             raise NotPermitted("The user name or password is wrong.")
+        _FAILED.clear(key)
         user = found[0]
         token = base64.urlsafe_b64encode(random.token_bytes(32)).rstrip(b"=").decode()
         uow.users.add_token(token_digest(token), user.id, issued_at=now, expires_at=now + cmd.lifetime)
