@@ -16,6 +16,7 @@ from fairbid.api.routers import committees as committee_api
 from fairbid.api.routers import experts as expert_api
 from fairbid.api.routers import platform as platform_key
 from fairbid.api.routers import scoring as scoring_api
+from fairbid.api.routers import warnings as warnings_api
 from fairbid.bootstrap import Platform, bootstrap
 from fairbid.scheduler import Scheduler
 from fairbid.settings import Settings
@@ -94,6 +95,7 @@ def create_app(
     app.include_router(expert_api.router)
     app.include_router(committee_api.router)
     app.include_router(scoring_api.router)
+    app.include_router(warnings_api.router)
     app.include_router(expert_pages.router)
     app.include_router(pages.router)
     app.include_router(tender_form.router)

@@ -77,6 +77,8 @@ class LedgerAction(StrEnum):
     SCORE_WARNING_ANSWERED = "score_warning:answered"
     EVALUATION_REPORT_ISSUED = "evaluation_report:issued"
     EVALUATION_REPORT_SIGNED = "evaluation_report:signed"
+    COLLUSION_SIGNAL_RAISED = "collusion_signal:raised"
+    COLLUSION_RISK_ASSESSED = "collusion_risk:assessed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from fairbid.domain.bid import BidStatus, reject_undecrypted
 from fairbid.domain.section import Action, DueEvent, Section, apply_transition, due_events, next_check
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
+from fairbid.services.collusion import screen_within
 from fairbid.services.trace import bid_snapshot, candidate_snapshot, record, section_snapshot
 from fairbid.store.rows import OpeningRecordRow
 from fairbid.store.uow import SqlUnitOfWork
@@ -199,6 +200,7 @@ def _close_decryption(uow: SqlUnitOfWork, section: Section, event: DueEvent, now
         now=now,
     )
     _log(uow, section, LedgerAction.SECTION_DECRYPTION_CLOSED, event, now, {})
+    screen_within(uow, section.id, now=now)
 
 
 def _award(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime) -> None:
