@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import schemathesis
+from schemathesis.core.result import Ok
 from hypothesis import HealthCheck, given, settings
 from starlette.testclient import TestClient
 
@@ -31,6 +32,7 @@ def test_no_generated_request_makes_the_api_fail_with_500(platform: Platform, cl
     failures: list[str] = []
     operations = 0
     for result in schema.get_all_operations():
+        assert isinstance(result, Ok), f"the OpenAPI schema has an invalid operation: {result}"
         operation = result.ok()
         operations += 1
 
