@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import schemathesis
-from schemathesis.core.result import Ok
 from hypothesis import HealthCheck, given, settings
+from schemathesis.core.result import Ok
 from starlette.testclient import TestClient
 
 from fairbid.api.app import create_app
