@@ -61,6 +61,7 @@ class CheckOut(BaseModel):
 
 
 class SheetsOut(BaseModel):
+    me: str
     bids: list[str]
     subjective_items: list[tuple[str, str, Decimal, Decimal]]
     sheets: list[SheetOut]
@@ -72,6 +73,7 @@ class SheetsOut(BaseModel):
     @classmethod
     def of(cls, v: SheetsView) -> SheetsOut:
         return cls(
+            me=v.expert_id,
             bids=list(v.bids),
             subjective_items=[(i.item_id, i.name, i.min_score, i.max_score) for i in v.rubric.subjective],
             sheets=[
