@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 
-def iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:  # noqa: D103
     return moment.isoformat()
 
 
@@ -140,9 +140,6 @@ class ExpertRepository:
         if row is None:
             raise NotFound(f"No expert {expert_id}.", field="expert_id")
         return row
-
-    def get(self, expert_id: str) -> Expert:
-        return _expert(self.row(expert_id))
 
     def by_user(self, user_id: str) -> ExpertRow | None:
         return self._s.scalars(select(ExpertRow).where(ExpertRow.user_id == user_id)).first()
