@@ -25,6 +25,7 @@ from fairbid.web import expert as expert_pages
 from fairbid.web import ledger as ledger_page
 from fairbid.web import pages, tender_form
 from fairbid.web import trace as trace_page
+from fairbid.web import supervision as supervision_page
 from fairbid.web.templating import STATIC_DIR
 
 __all__ = ["create_app"]
@@ -101,6 +102,7 @@ def create_app(
     app.include_router(tender_form.router)
     app.include_router(ledger_page.router)
     app.include_router(trace_page.router)
+    app.include_router(supervision_page.router)
     app.include_router(access_page.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

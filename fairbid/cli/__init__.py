@@ -104,11 +104,13 @@ def _mount_tools() -> None:
     """The ledger, the bidder's tool and tender-document checks, each from its own module."""
     from fairbid.cli import bidder, ledger, tender
     from fairbid.cli import expert as expert_cli
+    from fairbid.cli import supervision as supervision_cli
 
     app.add_typer(ledger.app, name="ledger")
     app.add_typer(bidder.app, name="bidder", help="The bidder's own tool: keys, sealing, submission, decryption.")
     app.add_typer(tender.app, name="tender", help="Tender documents: check a form or a file, render a document.")
     app.add_typer(expert_cli.app, name="expert", help="The expert pool and committee draws (专家抽取).")
+    app.add_typer(supervision_cli.app, name="supervision")
 
 
 _mount_tools()

@@ -1,0 +1,57 @@
+"""Supervisor pages (行政监督): the collusion leads across tenders as HTML, JSON and PDF, and the dashboard."""
+
+from __future__ import annotations
+
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+
+from fairbid.analytics import render_leads_html
+from fairbid.api.deps import ClockDep, OptionalActorDep, UowDep
+from fairbid.documents.render import render_pdf
+from fairbid.domain.errors import NotFound
+from fairbid.services.supervision import leads_for_supervisor, supervision_overview
+from fairbid.web.templating import templates
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/supervision/leads", response_class=HTMLResponse)
+def leads_page(uow: UowDep, clock: ClockDep, actor: OptionalActorDep) -> HTMLResponse:
+    return HTMLResponse(render_leads_html(leads_for_supervisor(uow=uow, clock=clock, actor=actor)))
+
+
+@router.get("/supervision/leads.json")
+def leads_json(uow: UowDep, clock: ClockDep, actor: OptionalActorDep) -> JSONResponse:
+    return JSONResponse(leads_for_supervisor(uow=uow, clock=clock, actor=actor))
+
+
+@router.get("/supervision/leads.pdf")
+def leads_pdf(uow: UowDep, clock: ClockDep, actor: OptionalActorDep) -> Response:
+    html = render_leads_html(leads_for_supervisor(uow=uow, clock=clock, actor=actor))
+    return Response(
+        render_pdf(html),
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'inline; filename="collusion-leads.pdf"'},
+    )
+
+
+@router.get("/supervision", response_class=HTMLResponse)
+def dashboard(request: Request, uow: UowDep, actor: OptionalActorDep) -> Any:
+    overview = supervision_overview(uow=uow, actor=actor)
+    return templates.TemplateResponse(request, "supervision.html", {"o": overview})
+
+
+@router.get("/static/plotly.min.js")
+def plotly_js() -> FileResponse:
+    """plotly.js as bundled in the installed ``plotly`` wheel (never a CDN); 404 when plotly is not installed."""
+    spec = find_spec("plotly")
+    path = Path(spec.origin).parent / "package_data" / "plotly.min.js" if spec and spec.origin else None
+    if path is None or not path.is_file():
+        raise NotFound("plotly.js is not installed; the dashboard shows its tables only.")
+    return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
