@@ -182,10 +182,19 @@ class MerkleTree:
     reloads it from the store when built, so a new ``MerkleTree(store)`` per unit of work is cheap.
     """
 
-    def __init__(self, store: NodeStore) -> None:
+    def __init__(self, store: NodeStore, *, frontier: Sequence[bytes] | None = None) -> None:
+        """Open the tree over ``store``; ``frontier`` (from ``self.frontier`` of the same tree, kept by the
+        caller) saves reading it back, and must be the frontier at ``store.size()`` leaves."""
         self._store = store
         self._size = store.size()
-        self._frontier = self._node_hashes(_perfect_nodes(0, self._size))
+        if frontier is not None and len(frontier) != self._size.bit_count():
+            raise ValueError(f"a frontier of {self._size} leaves has {self._size.bit_count()} hashes")
+        self._frontier = list(frontier) if frontier is not None else self._node_hashes(_perfect_nodes(0, self._size))
+
+    @property
+    def frontier(self) -> tuple[bytes, ...]:
+        """The roots of the perfect subtrees making up the tree, largest first (its compact range)."""
+        return tuple(self._frontier)
 
     @property
     def size(self) -> int:

@@ -22,7 +22,7 @@ from fairbid.ledger.chain import (
 )
 from fairbid.ledger.export import entry_leaf
 from fairbid.ledger.merkle import MerkleTree
-from fairbid.store.ledger_store import SqlNodeStore, insert_entry
+from fairbid.store.ledger_store import FRONTIERS, SqlNodeStore, insert_entry, lock_ledger
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = ["bid_snapshot", "candidate_snapshot", "record", "section_snapshot"]
@@ -85,7 +85,7 @@ def record(
     the caller's unit of work: they commit with the change they record, or not at all. Signed heads are not
     made here (see ``services.ledger.publish_head``): a head per entry would let anyone count sealed bids.
     """
-    last_seq, last_hash = uow.ledger.lock_head()
+    last_seq, last_hash = lock_ledger(uow.session)
     content = EntryContent(
         seq=last_seq + 1,
         recorded_at=now,
@@ -102,7 +102,9 @@ def record(
     )
     digest = entry_hash(content)
     store = SqlNodeStore(uow.session, content.seq)
-    MerkleTree(store).append(entry_leaf(digest))
+    database = str(uow.session.get_bind().engine.url)
+    tree = MerkleTree(store, frontier=FRONTIERS.get(database, content.seq, last_hash))
+    tree.append(entry_leaf(digest))
     insert_entry(
         uow.session,
         content,
@@ -111,4 +113,5 @@ def record(
         embargo_section_id=embargo_section_id,
         merkle_nodes=store.pending[content.seq],
     )
+    FRONTIERS.put(database, content.seq + 1, digest, tree.frontier)
     return content.seq

@@ -8,18 +8,35 @@ ever published (the public page shows them all, so a split view is caught when t
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from fairbid.ledger.chain import EntryContent
 from fairbid.ledger.head import SignedTreeHead
 from fairbid.store.rows import LedgerEntryRow, LedgerHeadRow
 
-__all__ = ["HeadRepository", "SqlNodeStore", "insert_entry"]
+__all__ = ["FRONTIERS", "FrontierCache", "HeadRepository", "SqlNodeStore", "insert_entry", "lock_ledger"]
+
+_INSERT = insert(
+    cast(Table, LedgerEntryRow.__table__)
+)  # built once: statement construction costs more than SQLite's insert
+_HEAD = text("SELECT seq, entry_hash FROM ledger_entries ORDER BY seq DESC LIMIT 1")
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(4207001)")  # the lock of LedgerRepository.lock_head
+
+
+def lock_ledger(session: Session) -> tuple[int, str | None]:
+    """Serialise appenders and return (last seq, its hash), as ``LedgerRepository.lock_head`` does, in Core."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(_PG_LOCK)
+    row = conn.execute(_HEAD).first()
+    return (-1, None) if row is None else (int(row[0]), str(row[1]))
 
 
 class SqlNodeStore:
@@ -69,28 +86,57 @@ def insert_entry(
     embargo_section_id: str | None,
     merkle_nodes: bytes,
 ) -> None:
-    """Insert one entry row with its Merkle nodes (one INSERT, flushed so later reads see it)."""
-    session.add(
-        LedgerEntryRow(
-            seq=content.seq,
-            recorded_at=content.recorded_at,
-            actor_kind=content.actor_kind,
-            actor_role=content.actor_role,
-            actor_id=content.actor_id,
-            organisation_id=content.organisation_id,
-            action=content.action,
-            subject_type=content.subject_type,
-            subject_id=content.subject_id,
-            payload=payload,
-            payload_digest=content.payload_digest,
-            subject_digest=content.subject_digest,
-            prev_hash=content.prev_hash,
-            entry_hash=entry_hash,
-            embargo_section_id=embargo_section_id,
-            merkle_nodes=merkle_nodes,
-        )
+    """Insert one entry row with its Merkle nodes: one INSERT statement in the session's transaction."""
+    session.connection().execute(
+        _INSERT,
+        {
+            "seq": content.seq,
+            "recorded_at": content.recorded_at,
+            "actor_kind": content.actor_kind,
+            "actor_role": content.actor_role,
+            "actor_id": content.actor_id,
+            "organisation_id": content.organisation_id,
+            "action": content.action,
+            "subject_type": content.subject_type,
+            "subject_id": content.subject_id,
+            "payload": payload,
+            "payload_digest": content.payload_digest,
+            "subject_digest": content.subject_digest,
+            "prev_hash": content.prev_hash,
+            "entry_hash": entry_hash,
+            "embargo_section_id": embargo_section_id,
+            "merkle_nodes": merkle_nodes,
+        },
     )
-    session.flush()
+
+
+class FrontierCache:
+    """The tree's frontier after each append, keyed by (database, size, hash of the last entry).
+
+    The last entry's hash commits to the whole chain, hence to every leaf, hence to the frontier: a hit can
+    only be the frontier of the tree now in the database, and an append whose transaction rolled back is
+    simply never looked up again. A miss reads the frontier from at most ``log2 n`` node rows.
+    """
+
+    def __init__(self, capacity: int = 256) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[str, int, str], tuple[bytes, ...]] = OrderedDict()
+        self._capacity = capacity
+
+    def get(self, database: str, size: int, last_hash: str | None) -> tuple[bytes, ...] | None:
+        if last_hash is None:
+            return () if size == 0 else None
+        with self._lock:
+            return self._items.get((database, size, last_hash))
+
+    def put(self, database: str, size: int, last_hash: str, frontier: Sequence[bytes]) -> None:
+        with self._lock:
+            self._items[(database, size, last_hash)] = tuple(frontier)
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+
+
+FRONTIERS = FrontierCache()
 
 
 def _head(row: LedgerHeadRow) -> SignedTreeHead:
