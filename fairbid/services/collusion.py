@@ -14,7 +14,9 @@ bidders or the evidence: the ledger's entries become public, the warnings do not
 
 from __future__ import annotations
 
+import html
 import math
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -120,6 +122,20 @@ def _proposal_text(uow: SqlUnitOfWork, bid: Bid) -> str | None:
     return "\n".join(parts) if parts else None
 
 
+_MARKUP = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
+
+
+def _tender_document_tokens(uow: SqlUnitOfWork, section_id: str) -> list[str]:
+    """Words of the newest text or HTML version of the tender document: every bidder may repeat them."""
+    docs = [d for d in uow.records.documents(section_id) if d.media_type.startswith(("text/html", "text/plain"))]
+    newest = max(docs, key=lambda d: d.version_no, default=None)
+    if newest is None or not uow.blobs.exists(newest.digest):
+        return []
+    with uow.blobs.open(newest.digest) as f:
+        raw = f.read(_MAX_TEXT_BYTES).decode("utf-8", errors="replace")
+    return segment_chinese(html.unescape(_MARKUP.sub(" ", raw)))
+
+
 def _facts(uow: SqlUnitOfWork, bid: Bid, name: str | None, meta: AuthoringFacts | None) -> BidFacts:
     assert bid.data is not None
     extra = _extra(bid)
@@ -196,10 +212,13 @@ def screen_within(uow: SqlUnitOfWork, section_id: str, *, now: datetime) -> list
     names = {k: v.name for k, v in uow.organisations.names([b.bidder_id for b in bids]).items()}
     meta = repo.authoring([b.id for b in bids])
     facts = [_facts(uow, b, names.get(b.bidder_id), meta.get(b.id)) for b in bids]
-    payloads = [
-        _signal_payload(s, names)
-        for s in detect_section_signals(facts, ceiling_price=section.ceiling_price, segment=segment_chinese)
-    ]
+    signals = detect_section_signals(
+        facts,
+        ceiling_price=section.ceiling_price,
+        segment=segment_chinese,
+        tender_document_tokens=_tender_document_tokens(uow, section_id) if facts else (),
+    )
+    payloads = [_signal_payload(s, names) for s in signals]
     if len(bids) >= 2:
         model = _risk_model()
         prices = [float(b.data.price) for b in bids if b.data is not None]
