@@ -137,3 +137,26 @@ def test_a_consistent_rewrite_is_caught_by_the_signed_root(platform: Platform, c
     assert report.chain_break is None and report.mismatches == []  # type: ignore[attr-defined]
     problem = report.first_problem  # type: ignore[attr-defined]
     assert problem is not None and f"entries 0..{head.tree_size - 1} were rewritten" in problem.reason  # type: ignore[attr-defined]
+
+
+def test_an_append_rolled_back_leaves_the_tree_consistent(platform: Platform, clock: SimulatedClock) -> None:
+    from fairbid.ledger.chain import LedgerAction
+    from fairbid.services.trace import record
+
+    make_world(platform, clock, bidders=1)
+    for commit in (False, True, False, True):
+        with platform.uow() as uow:
+            record(
+                uow,
+                actor=AUDITOR,
+                action=LedgerAction.USER_SIGNED_IN,
+                subject_type="user",
+                subject_id="u",
+                payload={"commit": commit},
+                now=clock.now(),
+            )
+            if commit:
+                uow.commit()
+    _publish(platform, clock)
+    report = _verify(platform)
+    assert report.ok and report.merkle == []  # type: ignore[attr-defined]
