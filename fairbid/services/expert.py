@@ -70,6 +70,12 @@ def import_experts(csv_text: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Ac
     experts = parse_expert_csv(csv_text)
     if not experts:
         raise InvalidInput("The CSV holds no expert.", field="csv")
+    for e in experts:
+        for column, value, most in (("expert_id", e.expert_id, 36), ("name", e.name, 80), ("region", e.region, 12)):
+            if len(value) > most:
+                raise InvalidInput(
+                    f"Expert {e.expert_id[:36]}: {column} is longer than {most} characters.", field=column
+                )
     usernames = _usernames(csv_text)
     with uow:
         repo = ExpertRepository(uow.session)
@@ -180,8 +186,8 @@ def save_venue(cmd: SaveVenue, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor
     now = clock.now()
     _manager(actor)
     venue = Venue(cmd.venue_id.strip(), cmd.name.strip(), cmd.role, frozenset(r.strip() for r in cmd.regions))
-    if not venue.venue_id or not venue.name:
-        raise InvalidInput("A venue needs an ID and a name.", field="venue_id")
+    if not venue.venue_id or not venue.name or len(venue.venue_id) > 36 or len(venue.name) > 120:
+        raise InvalidInput("A venue needs an ID (≤ 36 characters) and a name (≤ 120).", field="venue_id")
     with uow:
         VenueRepository(uow.session).save(venue)
         record(

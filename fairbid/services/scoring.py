@@ -209,7 +209,7 @@ def submit_score_sheet(cmd: SubmitSheet, *, uow: SqlUnitOfWork, clock: Clock, ac
         )
         if accepted is previous:
             return 0  # the same scores again: harmless
-        _act(uow, s, f"score:{cmd.bid_id}", cmd.device, now)
+        _act(uow, s, f"score:{cmd.bid_id[:8]}", cmd.device, now)  # action is 40 characters
         _store(uow, s, accepted, None, now)
         record(
             uow,
