@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -119,6 +120,16 @@ def seal_with(w: World, section_id: str, bidder: Party, price: str, *, text: str
     return out.getvalue()
 
 
+def tender_document_text(w: World, section_id: str) -> str:
+    """Visible text of the section's published tender document (HTML version), a long passage of it."""
+    with w.p.uow() as uow:
+        doc = next(d for d in uow.records.documents(section_id) if d.media_type.startswith("text/html"))
+    raw = w.p.blobs.read(doc.digest).decode()
+    text = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", raw, flags=re.S)
+    assert len(text.split()) > 100
+    return " ".join(text.split())[:20000]
+
+
 CARTEL_PRICES = ("9100000.00", "9150000.00", "9200000.00")  # equal steps of 50 000
 HONEST_PRICES = ("7423456.78", "9387210.55", "8254321.09", "9666104.32")
 
@@ -135,6 +146,7 @@ def open_two_sections(w: World) -> tuple[str, str]:
         w.jump(s.id)
     w.clock.advance(timedelta(days=6))
     copied = proposal(7)
+    quoted = tender_document_text(w, honest.id)  # honest bidders may repeat the tender document
     for i, b in enumerate(w.bidders):
         if i < 3:  # one machine, one proposal with a line of its own, stepped prices
             text = copied + f"本公司{b.username}承诺按期完工。"
@@ -146,7 +158,9 @@ def open_two_sections(w: World) -> tuple[str, str]:
                 seal_with(w, cartel.id, b, HONEST_PRICES[i], text=proposal(100 + i), fingerprint=b.username),
             )
         w.submit(
-            honest.id, b, seal_with(w, honest.id, b, HONEST_PRICES[i], text=proposal(200 + i), fingerprint=b.username)
+            honest.id,
+            b,
+            seal_with(w, honest.id, b, HONEST_PRICES[i], text=quoted + proposal(200 + i, 30), fingerprint=b.username),
         )
     for s in (cartel, honest):
         w.jump(s.id)
