@@ -184,8 +184,9 @@ def _finite(x: float) -> float | None:
 
 def _risk_payload(r: TenderRisk | None, n_bids: int) -> dict[str, Any]:
     if r is None:
+        note = "no tender-risk score (model missing or prices unusable); signals only"
         return {"kind": "risk", "code": RISK_CODE, "n_bids": n_bids, "score": None, "level": "unavailable",
-                "screens": {}, "drivers": [], "note": "no tender-risk model is installed; signals only"}  # fmt: skip
+                "screens": {}, "drivers": [], "note": note}  # fmt: skip
     return {
         "kind": "risk",
         "code": RISK_CODE,
@@ -222,7 +223,10 @@ def screen_within(uow: SqlUnitOfWork, section_id: str, *, now: datetime) -> list
     if len(bids) >= 2:
         model = _risk_model()
         prices = [float(b.data.price) for b in bids if b.data is not None]
-        risk = model.assess({section_id: prices})[0] if model is not None else None
+        try:  # an advisory score must never hold up the legal opening
+            risk = model.assess({section_id: prices})[0] if model is not None else None
+        except (ValueError, ArithmeticError):
+            risk = None
         payloads.append(_risk_payload(risk, len(bids)))
     known = repo.known_ids(section_id)
     for payload in payloads:
