@@ -18,6 +18,30 @@ from fairbid.web.templating import templates
 
 __all__ = ["router"]
 
+# The dashboard's charts (served as a file: the CSP allows no inline script). Data come from the JSON block
+# the page embeds; without plotly.js the page's tables say the same.
+_DASHBOARD_JS = """(function () {
+  if (typeof Plotly === "undefined") { return; }  // the tables above say the same
+  var d = JSON.parse(document.getElementById("overview-data").textContent);
+  var codes = d.sections.map(function (s) { return s.code; });
+  var layout = function (title) { return {title: {text: title}, margin: {t: 40, b: 80}, barmode: "stack"}; };
+  Plotly.newPlot("chart-sections", [
+    {type: "bar", name: "strong", x: codes, y: d.sections.map(function (s) { return s.strong; })},
+    {type: "bar", name: "other", x: codes, y: d.sections.map(function (s) { return s.signals - s.strong; })}
+  ], layout("Warnings per section 各标段预警数"), {displaylogo: false});
+  Plotly.newPlot("chart-signals", [{type: "bar", orientation: "h", x: Object.values(d.per_signal),
+    y: Object.keys(d.per_signal)}],
+    Object.assign(layout("Warnings per signal 各信号预警数"), {yaxis: {automargin: true}}), {displaylogo: false});
+  var scored = d.sections.filter(function (s) { return s.risk_score !== null; });
+  Plotly.newPlot("chart-risk", [{type: "bar", x: scored.map(function (s) { return s.code; }),
+    y: scored.map(function (s) { return s.risk_score; }),
+    text: scored.map(function (s) { return s.risk_level; })}],
+    Object.assign(layout("Screen-based risk score 统计筛查风险分"), {yaxis: {range: [0, 1]}, shapes: [
+      {type: "line", xref: "paper", x0: 0, x1: 1, y0: 0.5, y1: 0.5, line: {dash: "dot"}},
+      {type: "line", xref: "paper", x0: 0, x1: 1, y0: 0.7, y1: 0.7, line: {dash: "dash"}}]}), {displaylogo: false});
+})();
+"""
+
 router = APIRouter(include_in_schema=False)
 
 
@@ -55,3 +79,8 @@ def plotly_js() -> FileResponse:
     if path is None or not path.is_file():
         raise NotFound("plotly.js is not installed; the dashboard shows its tables only.")
     return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/supervision/dashboard.js")
+def dashboard_js() -> Response:
+    return Response(_DASHBOARD_JS, media_type="text/javascript")
