@@ -24,7 +24,7 @@ from fairbid.ledger.head import HeadVerifier, KeyHeadSigner, SignedTreeHead, sig
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree, verify_consistency
 from fairbid.ports import Clock
 from fairbid.services.trace import bid_snapshot, candidate_snapshot, section_snapshot
-from fairbid.store.ledger_store import HeadRepository, SqlNodeStore
+from fairbid.store.ledger_store import HeadRepository, SqlNodeStore, backfill_merkle_nodes
 from fairbid.store.rows import LedgerEntryRow
 from fairbid.store.uow import SqlUnitOfWork
 
@@ -234,6 +234,7 @@ def publish_head(
             return None
         if not force and not repo.changed_since(latest.tree_size if latest else 0, action_prefix="section:"):
             return None
+        backfill_merkle_nodes(uow.session)  # entries recorded before the Merkle log, if any
         root = MerkleTree(SqlNodeStore(uow.session, size)).root()
         head = sign_tree_head(size, root, now=now, signer=KeyHeadSigner(platform_key))
         repo.add(head, suite=platform_key.suite.value, published_at=now)

@@ -22,7 +22,7 @@ from fairbid.ledger.chain import (
 )
 from fairbid.ledger.export import entry_leaf
 from fairbid.ledger.merkle import MerkleTree
-from fairbid.store.ledger_store import FRONTIERS, SqlNodeStore, insert_entry, lock_ledger
+from fairbid.store.ledger_store import FRONTIERS, SqlNodeStore, backfill_merkle_nodes, insert_entry, lock_ledger
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = ["bid_snapshot", "candidate_snapshot", "record", "section_snapshot"]
@@ -103,7 +103,11 @@ def record(
     digest = entry_hash(content)
     store = SqlNodeStore(uow.session, content.seq)
     database = str(uow.session.get_bind().engine.url)
-    tree = MerkleTree(store, frontier=FRONTIERS.get(database, content.seq, last_hash))
+    try:
+        tree = MerkleTree(store, frontier=FRONTIERS.get(database, content.seq, last_hash))
+    except RuntimeError:  # a ledger from before the Merkle log: write its nodes first, in this transaction
+        backfill_merkle_nodes(uow.session)
+        tree = MerkleTree(store)
     tree.append(entry_leaf(digest))
     insert_entry(
         uow.session,

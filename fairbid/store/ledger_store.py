@@ -21,7 +21,15 @@ from fairbid.ledger.chain import EntryContent
 from fairbid.ledger.head import SignedTreeHead
 from fairbid.store.rows import LedgerEntryRow, LedgerHeadRow
 
-__all__ = ["FRONTIERS", "FrontierCache", "HeadRepository", "SqlNodeStore", "insert_entry", "lock_ledger"]
+__all__ = [
+    "FRONTIERS",
+    "FrontierCache",
+    "HeadRepository",
+    "SqlNodeStore",
+    "backfill_merkle_nodes",
+    "insert_entry",
+    "lock_ledger",
+]
 
 _INSERT = insert(
     cast(Table, LedgerEntryRow.__table__)
@@ -108,6 +116,29 @@ def insert_entry(
             "merkle_nodes": merkle_nodes,
         },
     )
+
+
+def backfill_merkle_nodes(session: Session) -> int:
+    """Write the Merkle nodes of entries recorded before the Merkle log (``merkle_nodes`` NULL); return how many.
+
+    The nodes are recomputed from the entry hashes in order, so the tree is the one the entries determine.
+    """
+    from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree
+
+    missing = session.scalar(select(func.count()).where(LedgerEntryRow.merkle_nodes.is_(None)))
+    if not missing:
+        return 0
+    nodes = MemoryNodeStore()
+    tree = MerkleTree(nodes)
+    updates = []
+    for seq, digest, stored in session.execute(
+        select(LedgerEntryRow.seq, LedgerEntryRow.entry_hash, LedgerEntryRow.merkle_nodes).order_by(LedgerEntryRow.seq)
+    ):
+        tree.append(bytes.fromhex(digest))
+        if stored is None:
+            updates.append({"s": seq, "n": nodes.row(seq)})
+    session.connection().execute(text("UPDATE ledger_entries SET merkle_nodes = :n WHERE seq = :s"), updates)
+    return len(updates)
 
 
 class FrontierCache:

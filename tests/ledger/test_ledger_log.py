@@ -160,3 +160,19 @@ def test_an_append_rolled_back_leaves_the_tree_consistent(platform: Platform, cl
     _publish(platform, clock)
     report = _verify(platform)
     assert report.ok and report.merkle == []  # type: ignore[attr-defined]
+
+
+def test_a_ledger_from_before_the_merkle_log_gets_its_nodes(platform: Platform, clock: SimulatedClock) -> None:
+    from fairbid.store.ledger_store import FRONTIERS
+
+    w = make_world(platform, clock, bidders=1)
+    with platform.uow() as uow:
+        uow.session.execute(update(LedgerEntryRow).values(merkle_nodes=None))
+        uow.commit()
+    FRONTIERS._items.clear()  # as after a restart
+    w.add_bidder()  # record() finds no nodes, writes them for the old entries, then appends
+    head = _publish(platform, clock)
+    with platform.uow() as uow:
+        missing = uow.session.scalar(select(LedgerEntryRow.seq).where(LedgerEntryRow.merkle_nodes.is_(None)))
+    assert missing is None and head is not None
+    assert _verify(platform).ok  # type: ignore[attr-defined]
