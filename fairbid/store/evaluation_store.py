@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 
-def iso(moment: datetime) -> str:  # noqa: D103
+def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
