@@ -176,8 +176,8 @@ def run_remote_evaluation(
         actor = actors[seat.expert_id]
         register_expert_key(key.public.to_text(), uow=p.uow(), clock=clock, actor=actor)
         dissent = "对价格分复核无异议，但第一名的工期计划需在合同谈判中落实。" if n == 0 else ""
-        cmd = SignReport(section_id, sign(key, message).hex(), dissent)
-        sign_evaluation_report(cmd, uow=p.uow(), clock=clock, actor=actor)
+        signed = SignReport(section_id, sign(key, message).hex(), dissent)
+        sign_evaluation_report(signed, uow=p.uow(), clock=clock, actor=actor)
     console.print(
         f"[green]✓[/] evaluation report (评标报告) PDF SM3 {report.pdf_digest[:16]}… and DOCX stored; "
         f"signed by {len(members)} experts, one with a dissent on record"
