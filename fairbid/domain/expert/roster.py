@@ -106,13 +106,14 @@ def _row(row: dict[str, str | None], line: int) -> Expert:
             unavailable.append(Period(start, end))
         except InvalidInput as error:
             raise _bad(line, "unavailable", error.detail) from None
+    employer = _code(cell("employer"), line, "employer")  # already names line and column
     try:
         return Expert(
             expert_id=cell("expert_id"),
             name=cell("name"),
             specialties=frozenset(_items(cell("specialties"))),
             region=cell("region"),
-            employer=_code(cell("employer"), line, "employer"),
+            employer=employer,
             title=title,
             years=years,
             status=status,
