@@ -384,3 +384,67 @@ def test_the_access_page_shows_every_operation(stage: Stage) -> None:
     assert page.status_code == 200
     for grant in ACCESS:
         assert grant.operation in page.text
+
+
+PUBLIC_READS = {
+    "who_am_i",
+    "sign_in",
+    "sign_out",
+    "list_sections",
+    "download_section_document",
+    "list_ledger_entries",
+    "list_ledger_heads",
+    "prove_ledger_entry",
+    "ledger_consistency",
+    "platform_key",
+    "check_tender_form",
+    "check_tender_text",
+    "render_tender_document",
+    "list_tender_rules",
+}
+"""Operations open to everyone (or to every signed-in account on its own data), outside the matrix by design."""
+
+NOT_YET_IN_MATRIX = {
+    # the expert committee, scoring, objections and collusion warnings arrived after the matrix was drawn;
+    # their services check roles, but no cell proves it yet (expert identities before the evaluation and
+    # other experts' scores before all submit are among them)
+    "draw_committee",
+    "get_committee",
+    "answer_invitation",
+    "replace_vacancies",
+    "check_in",
+    "start_evaluation",
+    "import_experts",
+    "list_experts",
+    "set_expert_status",
+    "save_venue",
+    "list_venues",
+    "raise_objection",
+    "answer_objection",
+    "list_objections",
+    "my_score_sheets",
+    "submit_score_sheet",
+    "answer_warning",
+    "give_verdict",
+    "list_section_warnings",
+}
+
+
+def test_every_api_operation_is_in_the_matrix_or_named_here() -> None:
+    """A new route fails this test until it is given cells (or named above, which the report lists)."""
+    import importlib
+    import pkgutil
+
+    from fairbid.api import routers
+
+    found = set()
+    for info in pkgutil.iter_modules(routers.__path__):
+        router = getattr(importlib.import_module(f"fairbid.api.routers.{info.name}"), "router", None)
+        for route in getattr(router, "routes", []):
+            if getattr(route, "include_in_schema", False) and getattr(route, "operation_id", None):
+                found.add(route.operation_id)
+    in_matrix = {g.operation for g in ACCESS}
+    unlisted = found - in_matrix - PUBLIC_READS - NOT_YET_IN_MATRIX
+    assert not unlisted, f"API operations with no access cells: {sorted(unlisted)}"
+    stale = (PUBLIC_READS | NOT_YET_IN_MATRIX | (in_matrix - {"read_trace", "read_seed"})) - found
+    assert not stale, f"named operations the API no longer has: {sorted(stale)}"
