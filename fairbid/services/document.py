@@ -72,6 +72,17 @@ def finding_json(f: Finding) -> dict[str, object]:
     return out
 
 
+def _ensure_preparer(uow: SqlUnitOfWork, section_id: str, actor: Actor, what: str) -> None:
+    """Refuse early, before any rendering work, unless ``actor`` prepares this section."""
+    with uow:
+        section = uow.sections.get(section_id)
+    if actor.role not in (Role.AGENCY, Role.TENDEREE) or actor.organisation_id not in (
+        section.tenderee_id,
+        section.agency_id,
+    ):
+        raise NotPermitted(f"Only this section's tenderee or agency may {what} its tender document.")
+
+
 def check_section_document(
     form: TenderForm,
     section_id: str,
@@ -86,6 +97,7 @@ def check_section_document(
     A blocked check is recorded in the ledger too (the machine's decision), and leaves the section a draft.
     """
     now = clock.now()
+    _ensure_preparer(uow, section_id, actor, "check")
     findings = tuple(check_form(form, on=now.date()))
     blocked = blocking(findings)
     schedule = Schedule(
@@ -173,6 +185,7 @@ def amend_section_document(
     (招标投标法 第二十三条, 条例 第二十一条); a blocking finding refuses the amendment and changes nothing.
     """
     now = clock.now()
+    _ensure_preparer(uow, section_id, actor, "amend")
     findings = tuple(check_form(form, on=now.date()))
     raise_if_blocking(findings)
     rendered = render_document(form)
