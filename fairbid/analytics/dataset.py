@@ -164,7 +164,7 @@ def _labels(
     per_tender_min = np.ones(len(tender_ids), dtype=np.int64)
     np.maximum.at(per_tender_max, tender, label)
     np.minimum.at(per_tender_min, tender, label)
-    mixed = [tender_ids[t] for t in np.flatnonzero(per_tender_max != per_tender_min)]
+    mixed = [tender_ids[int(t)] for t in np.flatnonzero(per_tender_max != per_tender_min)]
     if mixed:
         raise DatasetProblem(
             f"{path}: {LABEL!r} is a tender-level label and must be the same on every bid of a tender; "

@@ -109,9 +109,9 @@ def make_forest(
         "random_state": seed,
     }
     if kind == "extratrees":
-        return ExtraTreesClassifier(**common)  # type: ignore[arg-type]
+        return ExtraTreesClassifier(**common)
     if kind == "forest":
-        return RandomForestClassifier(**common)  # type: ignore[arg-type]
+        return RandomForestClassifier(**common)
     raise ValueError(f"unknown model kind {kind!r}")
 
 
@@ -142,7 +142,8 @@ def _bid_features(ds: BidDataset, *, with_date: bool, screens: Floats) -> Floats
 
 def _log_levels(groups: list[Floats]) -> Floats:
     """log of the lowest, mean and highest bid: the size of the contract, in the dataset's currency."""
-    return np.log(np.array([[g.min(), g.mean(), g.max()] for g in groups]).reshape(len(groups), 3))
+    levels: Floats = np.log(np.array([[g.min(), g.mean(), g.max()] for g in groups]).reshape(len(groups), 3))
+    return levels
 
 
 def _split_ok(label: NDArray[np.int64], train: NDArray[np.intp], test: NDArray[np.intp]) -> bool:

@@ -91,8 +91,8 @@ def build_leads(
     for f in analyse_network(bids, tenders):
         s = _from_network(f)
         seeds.append((s, _weight(s), set(f.bidders), set(f.tenders)))
-    for tender_id, signals in sorted((section_signals or {}).items()):
-        for sig in signals:
+    for tender_id, raised in sorted((section_signals or {}).items()):
+        for sig in raised:
             s = LeadSignal("section", sig.code.value, tender_id, sig.bidders, sig.evidence, sig.citation)
             seeds.append((s, _weight(s, sig.strength.value), set(sig.bidders), {tender_id}))
     groups: list[tuple[set[str], set[str], list[tuple[LeadSignal, int]]]] = []
@@ -137,12 +137,11 @@ def build_leads(
             )
             extra.append((s, _weight(s)))
         all_items = items + extra
-        signals = tuple(
-            sorted({s for s, _ in all_items}, key=lambda s: (s.source, s.code, s.tender or "", s.bidders, s.evidence))
-        )
-        who = tuple(sorted(bidders))
-        lead_id = "L-" + hashlib.sha256("|".join(who).encode()).hexdigest()[:10]
-        leads.append(Lead(lead_id, who, tuple(sorted(tender_set)), signals, sum(w for _, w in all_items)))
+        unique: set[LeadSignal] = {item for item, _ in all_items}
+        signals = tuple(sorted(unique, key=lambda x: (x.source, x.code, x.tender or "", x.bidders, x.evidence)))
+        members = tuple(sorted(bidders))
+        lead_id = "L-" + hashlib.sha256("|".join(members).encode()).hexdigest()[:10]
+        leads.append(Lead(lead_id, members, tuple(sorted(tender_set)), signals, sum(w for _, w in all_items)))
     return sorted(leads, key=lambda lead: (-lead.weight, lead.lead_id))
 
 

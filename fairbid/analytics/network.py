@@ -160,13 +160,13 @@ def analyse_network(
         partners = g.partners(bidder)
         close = sorted(p for p, c in partners.items() if c / n >= together)
         if close:
-            shared = set.intersection(*(g.tenders_of[p] for p in close)) & g.tenders_of[bidder]
+            beside: set[str] = set.intersection(*(g.tenders_of[p] for p in close)) & g.tenders_of[bidder]
             wins_by_partners = sum(1 for t in g.tenders_of[bidder] if g.winners_of.get(t, set()) & set(close))
             out.append(
                 NetworkFinding(
                     "cover",
                     (bidder, *close),
-                    tuple(_order(shared or g.tenders_of[bidder], dates)),
+                    tuple(_order(beside or g.tenders_of[bidder], dates)),
                     (
                         f"{bidder} bid {n} times and never won; in ≥ {together:.0%} of its bids it bid beside "
                         f"{', '.join(close)}, who won {wins_by_partners} of those tenders",
@@ -179,14 +179,14 @@ def analyse_network(
         _, high = fences(rates.values())
         for b in sorted(rates):
             if rates[b] > 0 and rates[b] >= high:
-                won = g.wins_of[b]
+                kingdom = g.wins_of[b]
                 out.append(
                     NetworkFinding(
                         "king",
                         (b,),
-                        tuple(_order(won, dates)),
+                        tuple(_order(kingdom, dates)),
                         (
-                            f"{b} won {len(won)} of {len(g.tenders_of[b])} bids "
+                            f"{b} won {len(kingdom)} of {len(g.tenders_of[b])} bids "
                             f"({rates[b]:.0%}; upper fence {high:.0%})",
                         ),
                     )

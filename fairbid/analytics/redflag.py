@@ -125,8 +125,8 @@ def _tender_flags(
                 )
             )
     for tid, rows in sorted(by_tender.items()):
-        t = tenders.get(tid)
-        method = t.procurement_method if t else "open"
+        record = tenders.get(tid)
+        method = record.procurement_method if record else "open"
         bidders = {b.bidder_id for b in rows}
         if len(bidders) == 1 and method in COMPETITIVE:
             out.append(RedFlag("R018", "tender", tid, 1.0, None, f"only {next(iter(bidders))} bid"))
@@ -141,8 +141,9 @@ def _tender_flags(
                     for w in sorted(who)
                 )
         winners = [b for b in rows if b.winner]
-        if t is not None and t.deadline is not None:
-            late = [b for b in winners if b.received_at is not None and b.received_at > t.deadline]
+        if record is not None and record.deadline is not None:
+            deadline = record.deadline
+            late = [b for b in winners if b.received_at is not None and b.received_at > deadline]
             for b in late:
                 out.append(
                     RedFlag(

@@ -98,6 +98,7 @@ class TenderRiskModel:
     """A fitted forest with its feature names and provenance; ``assess`` scores and explains tenders."""
 
     def __init__(self, forest: RandomForestClassifier, meta: Mapping[str, Any]) -> None:
+        forest.n_jobs = 1  # scoring a few tenders: threads cost more than they give
         self.forest = forest
         self.meta = dict(meta)
         self.feature_names = (*tender_screen_names(), *subgroup_names())

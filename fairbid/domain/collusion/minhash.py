@@ -114,6 +114,15 @@ def _integrate(f: Callable[[float], float], lo: float, hi: float, steps: int) ->
     return sum(f(lo + (i + 0.5) * step) for i in range(steps)) * step
 
 
+def _miss_curve(bands: int, rows: int) -> Callable[[float], float]:
+    """Probability that two documents of similarity s share no band: (1 − s^r)^b."""
+
+    def miss(s: float) -> float:
+        return float((1.0 - s**rows) ** bands)
+
+    return miss
+
+
 def lsh_parameters(threshold: float, num_bins: int) -> tuple[int, int]:
     """Bands ``b`` and rows ``r`` (``b·r ≤ num_bins``) minimising false positives + false negatives."""
     if not 0.0 < threshold < 1.0:
@@ -121,8 +130,9 @@ def lsh_parameters(threshold: float, num_bins: int) -> tuple[int, int]:
     best, best_err = (1, num_bins), float("inf")
     for b in range(1, num_bins + 1):
         for r in range(1, num_bins // b + 1):
-            fp = _integrate(lambda s, b=b, r=r: 1 - (1 - s**r) ** b, 0.0, threshold, 50)
-            fn = _integrate(lambda s, b=b, r=r: (1 - s**r) ** b, threshold, 1.0, 50)
+            miss = _miss_curve(b, r)
+            fp = threshold - _integrate(miss, 0.0, threshold, 50)
+            fn = _integrate(miss, threshold, 1.0, 50)
             if fp + fn < best_err:
                 best, best_err = (b, r), fp + fn
     return best
@@ -163,7 +173,8 @@ class LshIndex:
         for buckets in self._buckets:
             for keys in buckets.values():
                 if len(keys) > 1:
-                    pairs.update(combinations(sorted(keys), 2))  # type: ignore[type-var]
+                    ordered = sorted(keys, key=str)
+                    pairs.update((ordered[i], ordered[j]) for i, j in combinations(range(len(ordered)), 2))
         return pairs
 
     def similar_pairs(self) -> list[tuple[Hashable, Hashable, float]]:

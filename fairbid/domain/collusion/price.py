@@ -54,15 +54,15 @@ def _longest_progression(
 ) -> tuple[list[tuple[Decimal, str]], Decimal]:
     """The longest arithmetic (or geometric) progression among distinct prices, with its step (or ratio)."""
     owner: dict[Decimal, str] = {}
-    for p, b in sorted(prices):
-        owner.setdefault(p, b)
+    for price, bidder in sorted(prices):
+        owner.setdefault(price, bidder)
     values = sorted(owner)
     best: list[Decimal] = []
     best_step = Decimal(0)
-    for i, a in enumerate(values):
-        for b in values[i + 1 :]:
-            step = b / a if geometric else b - a
-            run = [a, b]
+    for i, low in enumerate(values):
+        for high in values[i + 1 :]:
+            step = high / low if geometric else high - low
+            run = [low, high]
             while (hit := _next_in_run(values, run[-1], step, geometric=geometric, tol=tolerance)) is not None:
                 run.append(hit)
             if len(run) > len(best):

@@ -107,7 +107,7 @@ def similar_proposals(
         shingle_count.update(sets[key])
         token_count.update(set(tokens[key]))
     out = []
-    for a, b in sorted(index.candidate_pairs()):  # type: ignore[type-var]
+    for a, b in sorted(index.candidate_pairs(), key=lambda pair: (str(pair[0]), str(pair[1]))):
         ka, kb = str(a), str(b)
         exact = jaccard(sets[ka], sets[kb])
         if exact < threshold:
