@@ -14,6 +14,7 @@ from fairbid.api.problems import install_problem_handlers
 from fairbid.api.routers import auth, bids, documents, ledger, organisations, sections, tender_documents
 from fairbid.api.routers import committees as committee_api
 from fairbid.api.routers import experts as expert_api
+from fairbid.api.routers import objections as objection_api
 from fairbid.api.routers import platform as platform_key
 from fairbid.api.routers import scoring as scoring_api
 from fairbid.api.routers import warnings as warnings_api
@@ -23,9 +24,10 @@ from fairbid.settings import Settings
 from fairbid.web import access as access_page
 from fairbid.web import expert as expert_pages
 from fairbid.web import ledger as ledger_page
+from fairbid.web import opening as opening_page
 from fairbid.web import pages, tender_form
-from fairbid.web import trace as trace_page
 from fairbid.web import supervision as supervision_page
+from fairbid.web import trace as trace_page
 from fairbid.web.templating import STATIC_DIR
 
 __all__ = ["create_app"]
@@ -97,6 +99,7 @@ def create_app(
     app.include_router(committee_api.router)
     app.include_router(scoring_api.router)
     app.include_router(warnings_api.router)
+    app.include_router(objection_api.router)
     app.include_router(expert_pages.router)
     app.include_router(pages.router)
     app.include_router(tender_form.router)
@@ -104,6 +107,7 @@ def create_app(
     app.include_router(trace_page.router)
     app.include_router(supervision_page.router)
     app.include_router(access_page.router)
+    app.include_router(opening_page.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", include_in_schema=False)

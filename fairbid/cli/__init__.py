@@ -102,7 +102,7 @@ def serve(
 
 def _mount_tools() -> None:
     """The ledger, the bidder's tool and tender-document checks, each from its own module."""
-    from fairbid.cli import bidder, ledger, tender
+    from fairbid.cli import beacon, bidder, ledger, tender
     from fairbid.cli import expert as expert_cli
     from fairbid.cli import supervision as supervision_cli
 
@@ -111,6 +111,7 @@ def _mount_tools() -> None:
     app.add_typer(tender.app, name="tender", help="Tender documents: check a form or a file, render a document.")
     app.add_typer(expert_cli.app, name="expert", help="The expert pool and committee draws (专家抽取).")
     app.add_typer(supervision_cli.app, name="supervision")
+    app.add_typer(beacon.app, name="beacon", help="Recompute a section's beacon and draws from public data.")
 
 
 _mount_tools()

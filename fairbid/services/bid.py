@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import uuid
@@ -143,6 +144,9 @@ def submit_bid(
                 max_bytes=max_bytes,
             )
             out.flush()
+            # On disk before the receipt says "stored": without this a power loss after the 201 could leave an
+            # empty or short file under the digest name (a process kill alone cannot; tests/reliability).
+            os.fsync(out.fileno())
         blobs.adopt(tmp, verified.envelope_sm3)
     finally:
         tmp.unlink(missing_ok=True)
