@@ -101,8 +101,8 @@ def serve(
 
 
 def _mount_tools() -> None:
-    """The ledger, the bidder's tool and tender-document checks, each from its own module."""
-    from fairbid.cli import beacon, bidder, ledger, tender
+    """The sub-commands of each context, each from its own module."""
+    from fairbid.cli import beacon, bidder, collusion, ledger, tender
     from fairbid.cli import expert as expert_cli
     from fairbid.cli import supervision as supervision_cli
 
@@ -112,6 +112,7 @@ def _mount_tools() -> None:
     app.add_typer(expert_cli.app, name="expert", help="The expert pool and committee draws (专家抽取).")
     app.add_typer(supervision_cli.app, name="supervision")
     app.add_typer(beacon.app, name="beacon", help="Recompute a section's beacon and draws from public data.")
+    app.add_typer(collusion.app, name="collusion", help="Collusion screens, evaluation on labelled data (围标串标).")
 
 
 _mount_tools()

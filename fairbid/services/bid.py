@@ -94,6 +94,7 @@ class SubmitBid:
     section_id: str
     envelope: BinaryIO
     client_ip: str | None = None
+    received_at: datetime | None = None  # server clock when the request arrived (the API sets it first thing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +125,12 @@ def submit_bid(
     The upload counts from its first byte: ``now`` is read before the body (stated rule, docs/envelope.md).
     """
     now = clock.now()
+    received_at = min(cmd.received_at or now, now)
     org_id = _bidder(actor)
     with uow:  # short read: the section must exist and be open to bids; the bidder's key
         section = _section_for_bidder(uow, cmd.section_id)
         accept_submission(
-            section, None, bid_id="-", bidder_id=org_id, envelope_digest="-", envelope_size=0, received_at=now
+            section, None, bid_id="-", bidder_id=org_id, envelope_digest="-", envelope_size=0, received_at=received_at
         )
         public_key = _active_key(uow, org_id)
     fd, tmp_name = tempfile.mkstemp(dir=blobs.tmp_dir)
@@ -151,7 +153,7 @@ def submit_bid(
     finally:
         tmp.unlink(missing_ok=True)
     with uow:
-        section = uow.sections.get(cmd.section_id)
+        section = uow.sections.get(cmd.section_id, for_update=True)  # serialise with the opening
         existing = uow.bids.for_bidder(section.id, org_id)
         replacing = existing is not None and existing.status is BidStatus.SEALED
         bid = accept_submission(
@@ -161,7 +163,7 @@ def submit_bid(
             bidder_id=org_id,
             envelope_digest=verified.envelope_sm3,
             envelope_size=verified.size,
-            received_at=now,
+            received_at=received_at,
         )
         uow.bids.save(bid)
         uow.bids.record_authoring(

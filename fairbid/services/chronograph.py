@@ -55,7 +55,7 @@ def advance_clock(section_id: str, *, uow: SqlUnitOfWork, clock: Clock) -> Advan
     now = clock.now()
     applied: list[Action] = []
     with uow:
-        section = uow.sections.get(section_id)
+        section = uow.sections.get(section_id, for_update=True)
         while True:
             due = [e for e in due_events(section) if e.is_due(now)]
             if not due:

@@ -50,7 +50,7 @@ RISK_CODE = "tender-risk"
 FLAGGED_RISK = ("high", "elevated")
 _NAMESPACE = uuid.UUID("6f1c2a4e-5b8d-4c3a-9e7f-0a1b2c3d4e5f")
 _TEXT_SUFFIXES = (".txt", ".md", ".csv", ".html", ".htm", ".xml", ".json")
-_MAX_TEXT_BYTES = 8 << 20  # per bid; larger proposals are read up to this much
+_MAX_TEXT_BYTES = 1 << 20  # per bid (≈ 300 pages of Chinese); bounds the time a bidder can cost the opening
 _NOT_OPENED = frozenset(
     {SectionStatus.DRAFT, SectionStatus.CHECKED, SectionStatus.PUBLISHED, SectionStatus.BIDDING, SectionStatus.OPENING}
 )
@@ -118,7 +118,12 @@ def _proposal_text(uow: SqlUnitOfWork, bid: Bid) -> str | None:
         with uow.blobs.open(digest) as f:
             raw = f.read(budget)
         budget -= len(raw)
-        parts.append(raw.decode("utf-8", errors="replace"))
+        try:  # text that is not UTF-8 is not a proposal we can compare (and random bytes would be costly)
+            parts.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            if e.start < len(raw) - 3:  # a cut multi-byte character at the budget's end is fine
+                continue
+            parts.append(raw[: e.start].decode("utf-8"))
     return "\n".join(parts) if parts else None
 
 

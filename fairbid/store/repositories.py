@@ -189,11 +189,12 @@ class SectionRepository:
         self.session.flush()
         section.version = row.version
 
-    def get(self, section_id: str) -> Section:
-        return _section(self._row(section_id))
+    def get(self, section_id: str, *, for_update: bool = False) -> Section:
+        """Load a section; ``for_update`` locks its row (PostgreSQL) so the opening and a late upload serialise."""
+        return _section(self._row(section_id, for_update=for_update))
 
-    def _row(self, section_id: str) -> SectionRow:
-        row = self.session.get(SectionRow, section_id)
+    def _row(self, section_id: str, *, for_update: bool = False) -> SectionRow:
+        row = self.session.get(SectionRow, section_id, with_for_update=for_update or None)
         if row is None:
             raise NotFound(f"No section with id {section_id}.")
         return row

@@ -71,11 +71,17 @@ def register_key(body: KeyIn, platform: PlatformDep, actor: ActorDep) -> KeyOut:
 )
 async def submit(section_id: str, request: Request, platform: PlatformDep, actor: ActorDep) -> BidReceiptOut:
     """Upload a sealed envelope (raw bytes). The server clock at the first byte decides lateness."""
+    received_at = platform.clock.now()  # before waiting for a worker thread: lateness counts from arrival
     reader = _BodyReader(request)
 
     def run() -> BidReceiptOut:
         view = submit_bid(
-            SubmitBid(section_id, cast(BinaryIO, reader), request.client.host if request.client else None),
+            SubmitBid(
+                section_id,
+                cast(BinaryIO, reader),
+                request.client.host if request.client else None,
+                received_at=received_at,
+            ),
             uow=platform.uow(),
             clock=platform.clock,
             actor=actor,

@@ -75,11 +75,17 @@ def _ensure_before_deadline(section: Section, *, received_at: datetime, what: st
     """Bids are accepted in the bidding state, strictly before the deadline by the server clock (法 第二十八条)."""
     if section.status is not SectionStatus.BIDDING and section.status.bids_are_secret:
         raise InvalidTransition(f"Section {section.code} is not accepting bids yet (it is {section.status}).")
-    if received_at >= section.schedule.bid_deadline or section.status is not SectionStatus.BIDDING:
+    if received_at >= section.schedule.bid_deadline:
         late_ms = int((received_at - section.schedule.bid_deadline).total_seconds() * 1000)
         raise DeadlinePassed(
             f"{what} refused: the bid deadline {section.schedule.bid_deadline.isoformat()} has passed "
-            f"({max(late_ms, 0)} ms late by the server clock; 电子招标投标办法 第二十七条)."
+            f"({late_ms} ms late by the server clock; 电子招标投标办法 第二十七条)."
+        )
+    if section.status is not SectionStatus.BIDDING:
+        raise DeadlinePassed(
+            f"{what} refused: it started before the deadline but was still arriving when the opening began at "
+            f"{section.schedule.bid_deadline.isoformat()}; a bid must be fully received by the deadline "
+            "(电子招标投标办法 第二十七条)."
         )
 
 
@@ -93,10 +99,12 @@ def accept_submission(
     envelope_size: int,
     received_at: datetime,
 ) -> Bid:
-    """Accept a new or replacing envelope. ``received_at`` is when the upload started (stated rule).
+    """Accept a new or replacing envelope. ``received_at`` is when the upload's request arrived.
 
-    An upload that started before the deadline and finished after it is accepted: the server clock at the
-    first byte decides (docs/envelope.md), so a slow line does not cost a bidder its bid.
+    Stated rule: an upload must start before the deadline (server clock at the request's arrival, to the
+    millisecond) and be fully received before the opening, which the chronograph fires at the deadline. An
+    upload still streaming when the opening begins is refused with that reason, so the set of bids the
+    beacon covers is exactly the set received by the deadline.
     """
     _ensure_before_deadline(section, received_at=received_at, what="Submission")
     if existing is not None:  # replaces a sealed bid, or brings a withdrawn one back, as a new revision
@@ -127,9 +135,7 @@ def withdraw(section: Section, bid: Bid, *, now: datetime) -> None:
 def record_decryption(section: Section, bid: Bid, data: OpenedBidData, *, now: datetime) -> None:
     """Record a bid decrypted online inside the window (电子招标投标办法 第二十九条)."""
     if section.status is not SectionStatus.OPENING:
-        raise InvalidTransition(
-            f"Bids are decrypted during the opening; section {section.code} is {section.status}."
-        )
+        raise InvalidTransition(f"Bids are decrypted during the opening; section {section.code} is {section.status}.")
     if now >= section.schedule.decryption_closes:
         raise DeadlinePassed(
             f"The decryption window closed at {section.schedule.decryption_closes.isoformat()} "
@@ -148,7 +154,6 @@ def reject_undecrypted(bid: Bid) -> bool:
         return False
     bid.status = BidStatus.REJECTED
     bid.reject_reason = (
-        "Not decrypted within the decryption window; treated as revoked (视为撤销) under "
-        "电子招标投标办法 第三十一条."
+        "Not decrypted within the decryption window; treated as revoked (视为撤销) under 电子招标投标办法 第三十一条."
     )
     return True
