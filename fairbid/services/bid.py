@@ -64,7 +64,8 @@ def register_bidder_key(cmd: RegisterKey, *, uow: SqlUnitOfWork, clock: Clock, a
             "The public key is not in the form `fairbid bidder keygen` prints.", field="public_key"
         ) from e
     with uow:
-        if uow.keys.get(key.key_id) is None:
+        known = uow.keys.get(key.key_id)
+        if known is None:
             uow.keys.add(key.key_id, org_id, key.suite.value, key.to_text(), now=now)
             record(
                 uow,
@@ -75,7 +76,7 @@ def register_bidder_key(cmd: RegisterKey, *, uow: SqlUnitOfWork, clock: Clock, a
                 payload={"organisation_id": org_id, "suite": key.suite.value, "public_key": key.to_text()},
                 now=now,
             )
-        elif uow.keys.get(key.key_id).organisation_id != org_id:  # type: ignore[union-attr]
+        elif known.organisation_id != org_id:
             raise InvalidInput("This key is registered to another organisation.", field="public_key")
         uow.commit()
     return key.key_id

@@ -35,7 +35,7 @@ from fairbid.services.evaluation_terms import (
     rubric_of,
     valid_bid_ids,
 )
-from fairbid.services.trace import candidate_snapshot, record, section_snapshot
+from fairbid.services.trace import candidate_snapshot, record, save_section, section_snapshot
 from fairbid.store.evaluation_store import CommitteeRepository, ScoreRepository, SessionRepository
 from fairbid.store.rows import CandidateRow, CommitteeRow
 from fairbid.store.uow import SqlUnitOfWork
@@ -151,17 +151,7 @@ def start_evaluation(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor
 
 def _fail(uow: SqlUnitOfWork, section: Section, actor: Actor, now: datetime, reason: str) -> EvaluationResult:
     apply_transition(section, Action.FAIL_EVALUATION, actor=actor, now=now, reason=reason)
-    uow.sections.save(section, next_check=None)
-    record(
-        uow,
-        actor=actor,
-        action=LedgerAction.SECTION_FAILED,
-        subject_type="section",
-        subject_id=section.id,
-        payload={"reason": reason},
-        snapshot=section_snapshot(section),
-        now=now,
-    )
+    save_section(uow, section, actor=actor, action=LedgerAction.SECTION_FAILED, payload={"reason": reason}, now=now)
     uow.commit()
     return EvaluationResult(section.id, section.status.value, (), reason)
 

@@ -21,7 +21,7 @@ from fairbid.domain.section import (
 )
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock, RandomSource
-from fairbid.services.trace import record, section_snapshot
+from fairbid.services.trace import record, save_section, section_snapshot
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = [
@@ -192,16 +192,8 @@ def cancel_section(section_id: str, reason: str, *, uow: SqlUnitOfWork, clock: C
         if actor.organisation_id != section.tenderee_id and actor.role is not Role.MACHINE:
             raise NotPermitted("Only this section's tenderee may cancel it.")
         apply_transition(section, Action.CANCEL, actor=actor, now=now, reason=reason)
-        uow.sections.save(section, next_check=None)
-        record(
-            uow,
-            actor=actor,
-            action=LedgerAction.SECTION_CANCELLED,
-            subject_type="section",
-            subject_id=section.id,
-            payload={"reason": reason},
-            snapshot=section_snapshot(section),
-            now=now,
+        save_section(
+            uow, section, actor=actor, action=LedgerAction.SECTION_CANCELLED, payload={"reason": reason}, now=now
         )
         uow.commit()
     return section
@@ -215,17 +207,7 @@ def sign_contract(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: A
         if actor.organisation_id != section.tenderee_id:
             raise NotPermitted("Only this section's tenderee signs its contract.")
         apply_transition(section, Action.SIGN_CONTRACT, actor=actor, now=now)
-        uow.sections.save(section, next_check=None)
-        record(
-            uow,
-            actor=actor,
-            action=LedgerAction.SECTION_CONTRACTED,
-            subject_type="section",
-            subject_id=section.id,
-            payload={},
-            snapshot=section_snapshot(section),
-            now=now,
-        )
+        save_section(uow, section, actor=actor, action=LedgerAction.SECTION_CONTRACTED, payload={}, now=now)
         uow.commit()
     return section
 

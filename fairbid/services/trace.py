@@ -11,7 +11,7 @@ from typing import Any
 
 from fairbid.domain.actor import Actor
 from fairbid.domain.bid import Bid
-from fairbid.domain.section import Section
+from fairbid.domain.section import Section, next_check
 from fairbid.ledger.chain import (
     GENESIS_HASH,
     EntryContent,
@@ -25,7 +25,7 @@ from fairbid.ledger.merkle import MerkleTree
 from fairbid.store.ledger_store import FRONTIERS, SqlNodeStore, backfill_merkle_nodes, insert_entry, lock_ledger
 from fairbid.store.uow import SqlUnitOfWork
 
-__all__ = ["bid_snapshot", "candidate_snapshot", "record", "section_snapshot"]
+__all__ = ["bid_snapshot", "candidate_snapshot", "record", "save_section", "section_snapshot"]
 
 
 def section_snapshot(s: Section) -> dict[str, Any]:
@@ -119,3 +119,20 @@ def record(
     )
     FRONTIERS.put(database, content.seq + 1, digest, tree.frontier)
     return content.seq
+
+
+def save_section(
+    uow: SqlUnitOfWork, section: Section, *, actor: Actor, action: LedgerAction, payload: dict[str, Any], now: datetime
+) -> None:
+    """Store a changed section with its next due time, and record the change with the section's snapshot."""
+    uow.sections.save(section, next_check=next_check(section))
+    record(
+        uow,
+        actor=actor,
+        action=action,
+        subject_type="section",
+        subject_id=section.id,
+        payload=payload,
+        snapshot=section_snapshot(section),
+        now=now,
+    )
