@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import base64
-import threading
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from fairbid.crypto.password import hash_password, token_digest, verify_password
+from fairbid.crypto.digest import sm3_hex
+from fairbid.crypto.password import hash_password, needs_rehash, token_digest, verify_password
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.credit_code import validate_credit_code
 from fairbid.domain.errors import Duplicate, InvalidInput, NotAuthenticated, NotFound, NotPermitted
@@ -34,50 +35,21 @@ __all__ = [
 _ADMINS = frozenset({Role.OPERATOR, Role.MACHINE})
 MIN_PASSWORD_LENGTH = 10
 MAX_FAILED_SIGN_INS = 5
+# Per source address, across all names (credential stuffing). High enough for one office behind NAT; a module
+# constant rather than a setting for now.
+MAX_FAILED_SIGN_INS_PER_SOURCE = 50
 SIGN_IN_WINDOW = timedelta(minutes=15)
 
 
 class TooManyAttempts(NotPermitted):
-    """Raised when a user name has failed to sign in ``MAX_FAILED_SIGN_INS`` times within ``SIGN_IN_WINDOW``.
+    """Raised when a user name has failed to sign in ``MAX_FAILED_SIGN_INS`` times within ``SIGN_IN_WINDOW``
+    (or a source address ``MAX_FAILED_SIGN_INS_PER_SOURCE`` times).
 
     OWASP ASVS 2.2.1 (anti-automation against credential stuffing and brute force). The API answers 429.
     """
 
     code = "too-many-attempts"
     title = "Too many failed sign-ins"
-
-
-class _FailedSignIns:
-    """Failed sign-ins per (database, user name) in the last window, by the service's clock.
-
-    Kept in the process: one API process per database is the deployment (DESIGN.md); several processes
-    would each allow ``MAX_FAILED_SIGN_INS`` per window. Unknown and known user names count alike, so the
-    limit does not reveal which names exist.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._times: dict[tuple[str, str], list[datetime]] = {}
-
-    def recent(self, key: tuple[str, str], now: datetime) -> list[datetime]:
-        with self._lock:
-            kept = [t for t in self._times.get(key, []) if now - t < SIGN_IN_WINDOW]
-            if kept:
-                self._times[key] = kept
-            else:
-                self._times.pop(key, None)
-            return kept
-
-    def add(self, key: tuple[str, str], now: datetime) -> None:
-        with self._lock:
-            self._times.setdefault(key, []).append(now)
-
-    def clear(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            self._times.pop(key, None)
-
-
-_FAILED = _FailedSignIns()
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +141,7 @@ class SignIn:
     username: str
     password: str
     lifetime: timedelta = timedelta(hours=8)
+    source: str | None = None  # the client address, when the caller knows it: adds the per-source limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,29 +151,64 @@ class IssuedToken:
     expires_in: int
 
 
+def _failure_key(kind: str, value: str) -> str:
+    """The stored key of a failure: SM3 over a label and the value, so the table holds no user name or address."""
+    return sm3_hex(f"fairbid/sign-in-failure/{kind}\x00{value}".encode())
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    """A hash to verify unknown names against, so they take as long as known ones (no timing oracle)."""
+    return hash_password("decoy password, never a user's")
+
+
+def _refuse_if_throttled(uow: SqlUnitOfWork, key: str, *, most: int, what: str, now: datetime) -> None:
+    recent = uow.users.sign_in_failures(key, since=now - SIGN_IN_WINDOW)
+    if len(recent) >= most:
+        retry = recent[-most] + SIGN_IN_WINDOW
+        raise TooManyAttempts(
+            f"{len(recent)} failed sign-ins {what} in {SIGN_IN_WINDOW.seconds // 60} minutes; "
+            f"try again after {retry.isoformat(timespec='seconds')}."
+        )
+
+
 def sign_in(cmd: SignIn, *, uow: SqlUnitOfWork, clock: Clock, random: RandomSource) -> IssuedToken:
     """Check the password and issue an expiring bearer token (stored only as its digest).
 
     After ``MAX_FAILED_SIGN_INS`` failures for a user name within ``SIGN_IN_WINDOW`` further attempts are
-    refused with ``TooManyAttempts`` — the password is not even checked — until the oldest failure ages out.
+    refused with ``TooManyAttempts`` — the password is not even checked — until the oldest failure ages out;
+    likewise after ``MAX_FAILED_SIGN_INS_PER_SOURCE`` failures from ``cmd.source``. Failures live in the
+    database (``sign_in_failures``), so every server process and a restart see the same count (ASVS 2.2.1).
+    Unknown and known names count alike, so the limit does not reveal which names exist. Requests racing in
+    parallel may each pass the check before either records its failure: the excess is bounded by the number of
+    concurrent requests, which is fine for a limit meant against guessing at scale.
     """
     now = clock.now()
+    name_key = _failure_key("name", cmd.username.strip().casefold())
+    source_key = None if cmd.source is None else _failure_key("source", cmd.source)
     with uow:
-        key = (str(uow.session.get_bind().engine.url), cmd.username.strip().casefold())
-        recent = _FAILED.recent(key, now)
-        if len(recent) >= MAX_FAILED_SIGN_INS:
-            retry = recent[-MAX_FAILED_SIGN_INS] + SIGN_IN_WINDOW
-            raise TooManyAttempts(
-                f"{len(recent)} failed sign-ins for this user name in {SIGN_IN_WINDOW.seconds // 60} minutes; "
-                f"try again after {retry.isoformat(timespec='seconds')}."
+        _refuse_if_throttled(uow, name_key, most=MAX_FAILED_SIGN_INS, what="for this user name", now=now)
+        if source_key is not None:
+            _refuse_if_throttled(
+                uow, source_key, most=MAX_FAILED_SIGN_INS_PER_SOURCE, what="from this address", now=now
             )
         found = uow.users.by_username(cmd.username)
+        matches = verify_password(_decoy_hash() if found is None else found[1], cmd.password)
         # Same message for an unknown user and a wrong password: do not confirm who has an account.
-        if found is None or not verify_password(found[1], cmd.password) or not found[0].active:
-            _FAILED.add(key, now)
+        if found is None or not matches or not found[0].active:
+            # Committed before raising: the unit of work would roll the failure back with the exception.
+            uow.users.add_sign_in_failure(name_key, now=now)
+            if source_key is not None:
+                uow.users.add_sign_in_failure(source_key, now=now)
+            uow.users.prune_sign_in_failures(before=now - SIGN_IN_WINDOW)
+            uow.commit()
             raise NotPermitted("The user name or password is wrong.")
-        _FAILED.clear(key)
-        user = found[0]
+        user, stored_hash = found
+        # A success clears the name's failures, never the source's: one valid account must not reset the
+        # count of a source that is guessing other names.
+        uow.users.clear_sign_in_failures(name_key)
+        if needs_rehash(stored_hash):  # argon2 parameters were raised since this hash was made (ASVS 2.4)
+            uow.users.set_password_hash(user.id, hash_password(cmd.password))
         token = base64.urlsafe_b64encode(random.token_bytes(32)).rstrip(b"=").decode()
         uow.users.add_token(token_digest(token), user.id, issued_at=now, expires_at=now + cmd.lifetime)
         uow.commit()

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from fairbid.domain.actor import Role
@@ -26,6 +26,7 @@ from fairbid.store.rows import (
     OrganisationRow,
     ProjectRow,
     SectionRow,
+    SignInFailureRow,
     TokenRow,
     UserRow,
 )
@@ -114,6 +115,25 @@ class UserRepository:
         row = self.session.get(TokenRow, digest)
         if row is not None and row.revoked_at is None:
             row.revoked_at = now
+
+    def sign_in_failures(self, key_digest: str, *, since: datetime) -> list[datetime]:
+        """When ``key_digest`` failed to sign in after ``since``, oldest first."""
+        stmt = (
+            select(SignInFailureRow.failed_at)
+            .where(SignInFailureRow.key_digest == key_digest, SignInFailureRow.failed_at > since)
+            .order_by(SignInFailureRow.failed_at)
+        )
+        return list(self.session.scalars(stmt))
+
+    def add_sign_in_failure(self, key_digest: str, *, now: datetime) -> None:
+        self.session.add(SignInFailureRow(key_digest=key_digest, failed_at=now))
+
+    def clear_sign_in_failures(self, key_digest: str) -> None:
+        self.session.execute(delete(SignInFailureRow).where(SignInFailureRow.key_digest == key_digest))
+
+    def prune_sign_in_failures(self, *, before: datetime) -> None:
+        """Forget failures at or before ``before``: they no longer count towards any limit."""
+        self.session.execute(delete(SignInFailureRow).where(SignInFailureRow.failed_at <= before))
 
 
 def _user(row: UserRow) -> User:

@@ -41,6 +41,7 @@ __all__ = [
     "ScoreSheetRow",
     "SectionRow",
     "SessionActionRow",
+    "SignInFailureRow",
     "TokenRow",
     "UserRow",
     "VenueRow",
@@ -93,6 +94,20 @@ class TokenRow(Row):
     issued_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class SignInFailureRow(Row):
+    """A failed sign-in, kept for the rate limit (OWASP ASVS 2.2.1) and pruned after the window.
+
+    ``key_digest`` is the SM3 digest of the case-folded user name (or source address), never the name itself:
+    people type passwords into the name field, and failed names are not ours to keep (PIPL 个人信息保护法 art. 6).
+    """
+
+    __tablename__ = "sign_in_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key_digest: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(index=True)  # pruning scans by time alone
+    __table_args__ = (Index("ix_sign_in_failures_key", "key_digest", "failed_at"),)
 
 
 class KeyRow(Row):
