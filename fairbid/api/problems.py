@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from fairbid.crypto.envelope import EnvelopeTooLarge
 from fairbid.domain.errors import (
     Conflict,
     CryptoFailure,
@@ -25,7 +26,7 @@ from fairbid.domain.errors import (
 )
 from fairbid.services.party import TooManyAttempts
 
-__all__ = ["PROBLEM_BASE", "install_problem_handlers", "status_for"]
+__all__ = ["PROBLEM_BASE", "install_problem_handlers", "problem", "status_for"]
 
 log = logging.getLogger("fairbid.api")
 PROBLEM_BASE = "https://fairbid.example/problems/"
@@ -52,7 +53,8 @@ def status_for(exc: FairbidError) -> int:
     return 400
 
 
-def _problem(request: Request, *, status: int, code: str, title: str, detail: str | None, **extra: Any) -> JSONResponse:
+def problem(request: Request, *, status: int, code: str, title: str, detail: str | None, **extra: Any) -> JSONResponse:
+    """An ``application/problem+json`` answer; also for refusals made outside the routes (middleware)."""
     trace_id = getattr(request.state, "trace_id", None) or uuid.uuid4().hex
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + code,
@@ -74,7 +76,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(FairbidError)
     async def _fairbid(request: Request, exc: FairbidError) -> JSONResponse:
-        return _problem(
+        return problem(
             request,
             status=status_for(exc),
             code=exc.code,
@@ -85,6 +87,18 @@ def install_problem_handlers(app: FastAPI) -> None:
             citation=getattr(exc, "citation", None),
         )
 
+    @app.exception_handler(EnvelopeTooLarge)
+    async def _too_large(request: Request, exc: EnvelopeTooLarge) -> JSONResponse:
+        # The one crypto failure whose reason is safe and useful to say: the size limit is public.
+        limit = request.app.state.platform.settings.max_envelope_bytes
+        return problem(
+            request,
+            status=413,
+            code="envelope-too-large",
+            title="The sealed bid is larger than the platform accepts",
+            detail=f"Envelopes may be at most {limit} bytes ({limit / 2**20:.0f} MiB); nothing was stored.",
+        )
+
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
@@ -92,7 +106,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         fields = ", ".join(".".join(e["loc"]) for e in errors)
-        return _problem(
+        return problem(
             request,
             status=422,
             code="validation-error",
@@ -103,7 +117,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _problem(
+        return problem(
             request,
             status=exc.status_code,
             code="http-" + str(exc.status_code),
@@ -116,4 +130,4 @@ def install_problem_handlers(app: FastAPI) -> None:
         trace_id = uuid.uuid4().hex
         request.state.trace_id = trace_id
         log.exception("unhandled error, trace_id=%s", trace_id)
-        return _problem(request, status=500, code="internal-error", title="Internal error", detail=None)
+        return problem(request, status=500, code="internal-error", title="Internal error", detail=None)
