@@ -5,6 +5,7 @@ The API, the web pages, the CLI and the tests all get their dependencies from ``
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from fairbid.store.migration import upgrade
 from fairbid.store.uow import SqlUnitOfWork, UnitOfWorkFactory
 
 __all__ = ["Platform", "bootstrap"]
+
+log = logging.getLogger("fairbid.bootstrap")
 
 
 @dataclass
@@ -66,6 +69,14 @@ def bootstrap(
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     blobs = LocalBlobStore(settings.blob_dir)
+    swept = blobs.sweep_temp(older_than_seconds=settings.temp_sweep_age_seconds)
+    if swept:
+        log.warning(
+            "swept %d leftover temp file(s) older than %g s from %s (uploads cut by a crash or kill)",
+            swept,
+            settings.temp_sweep_age_seconds,
+            blobs.tmp_dir,
+        )
     if clock is None:
         clock = AcceleratedClock(settings.clock_speed) if settings.clock_speed != 1.0 else SystemClock()
     key = _platform_key(settings.platform_key_path, settings.platform_key_passphrase.get_secret_value())

@@ -26,13 +26,17 @@ class Settings(BaseSettings):
     max_plaintext_bytes: int = 2 * 1024 * 1024 * 1024
     scheduler_interval_seconds: float = 1.0
     clock_speed: float = 1.0  # >1 runs an accelerated clock (demos)
+    # sealed-bid uploads (docs/uploads.md): a client silent this long mid-body is cut and nothing is stored
+    upload_idle_timeout_seconds: float = Field(30.0, gt=0)
+    uploads_per_bidder: int = Field(2, ge=1)  # at once per organisation; one more is refused with 429
+    uploads_in_flight: int = Field(256, ge=1)  # at once on the server; one more is refused with 503
+    upload_workers: int = Field(8, ge=1)  # threads checking and storing complete bodies; the rest wait
+    # temp files of the blob store untouched this long are leftovers of a crash, swept at start-up
+    temp_sweep_age_seconds: float = Field(3600.0, gt=0)
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> Settings:
-        if (
-            self.environment == "production"
-            and self.platform_key_passphrase.get_secret_value() == "development-only"
-        ):
+        if self.environment == "production" and self.platform_key_passphrase.get_secret_value() == "development-only":
             raise ValueError(
                 "set FAIRBID_PLATFORM_KEY_PASSPHRASE: the development placeholder is refused in production"
             )
