@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import BinaryIO, cast
+from datetime import datetime
+from pathlib import Path
 
-from anyio import from_thread, to_thread
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from fairbid.api.deps import ActorDep, PlatformDep, UowDep
 from fairbid.api.schemas.bid import BidReceiptOut, DecryptionIn, KeyIn, KeyOut, MyBidOut, OpenedBidOut
+from fairbid.api.uploads import UploadRefused, refusal_response, upload_gate
+from fairbid.bootstrap import Platform
+from fairbid.domain.actor import Actor
 from fairbid.services.bid import (
     DecryptBid,
     RegisterKey,
@@ -27,33 +30,6 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api", tags=["bids"])
 
 
-class _BodyReader:
-    """A blocking file-like view of the request body for a worker thread; chunks come from the event loop."""
-
-    def __init__(self, request: Request) -> None:
-        self._chunks = request.stream().__aiter__()
-        self._buf = bytearray()
-        self._done = False
-
-    async def _next(self) -> bytes | None:
-        try:
-            return await self._chunks.__anext__()
-        except StopAsyncIteration:
-            return None
-
-    def read(self, size: int = -1, /) -> bytes:
-        while not self._done and (size < 0 or len(self._buf) < size):
-            chunk = from_thread.run(self._next)
-            if chunk is None:
-                self._done = True
-            else:
-                self._buf += chunk
-        n = len(self._buf) if size < 0 else min(size, len(self._buf))
-        out = bytes(self._buf[:n])
-        del self._buf[:n]
-        return out
-
-
 @router.post("/keys", status_code=201, operation_id="register_key")
 def register_key(body: KeyIn, platform: PlatformDep, actor: ActorDep) -> KeyOut:
     """Bind your public key (from `fairbid bidder keygen`) to your organisation."""
@@ -65,23 +41,42 @@ def register_key(body: KeyIn, platform: PlatformDep, actor: ActorDep) -> KeyOut:
     "/sections/{section_id}/bids",
     status_code=201,
     operation_id="submit_bid",
+    response_model=BidReceiptOut,
+    responses={
+        408: {"description": "The upload stopped sending for longer than the idle timeout; nothing was stored."},
+        429: {"description": "Your organisation already has the most uploads in progress at once."},
+        503: {"description": "The server has the most uploads in flight it takes at once."},
+    },
     openapi_extra={
         "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
     },
 )
-async def submit(section_id: str, request: Request, platform: PlatformDep, actor: ActorDep) -> BidReceiptOut:
-    """Upload a sealed envelope (raw bytes). The server clock at the first byte decides lateness."""
-    received_at = platform.clock.now()  # before waiting for a worker thread: lateness counts from arrival
-    reader = _BodyReader(request)
+async def submit(section_id: str, request: Request, platform: PlatformDep, actor: ActorDep) -> BidReceiptOut | Response:
+    """Upload a sealed envelope (raw bytes). The server clock at the first byte decides lateness.
 
-    def run() -> BidReceiptOut:
+    The body is received without holding a worker thread, then checked and stored (docs/uploads.md).
+    """
+    received_at = platform.clock.now()  # before anything waits: lateness counts from arrival
+    settings = platform.settings
+    gate = upload_gate(request.app.state, settings)
+    try:
+        async with gate.admit(actor.organisation_id or actor.user_id or "-"):
+            spool = await gate.spool(request, platform.blobs.tmp_dir, max_bytes=settings.max_envelope_bytes)
+            try:
+                return await gate.run(lambda: _store(section_id, spool, request, platform, actor, received_at))
+            finally:
+                spool.unlink(missing_ok=True)
+    except UploadRefused as e:
+        return refusal_response(request, e)
+
+
+def _store(
+    section_id: str, spool: Path, request: Request, platform: Platform, actor: Actor, received_at: datetime
+) -> BidReceiptOut:
+    """Check and store a complete envelope, and build the receipt (in a worker thread)."""
+    with spool.open("rb") as envelope:
         view = submit_bid(
-            SubmitBid(
-                section_id,
-                cast(BinaryIO, reader),
-                request.client.host if request.client else None,
-                received_at=received_at,
-            ),
+            SubmitBid(section_id, envelope, request.client.host if request.client else None, received_at=received_at),
             uow=platform.uow(),
             clock=platform.clock,
             actor=actor,
@@ -89,14 +84,12 @@ async def submit(section_id: str, request: Request, platform: PlatformDep, actor
             platform_key=platform.platform_key,
             max_bytes=platform.settings.max_envelope_bytes,
         )
-        if view.receipt is None:
-            raise RuntimeError("submission returned no receipt")
-        # the newest signed head (published at section transitions, never per bid) and, once a head covers the
-        # entry, its inclusion proof; until then `fairbid ledger prove LEDGER_INDEX` fetches it (docs/ledger.md)
-        ledger = ledger_receipt(view.receipt.fields.ledger_index, uow=platform.uow())
-        return BidReceiptOut(**view.receipt.to_json(), bid=MyBidOut.of(view), ledger=ledger)
-
-    return await to_thread.run_sync(run)
+    if view.receipt is None:
+        raise RuntimeError("submission returned no receipt")
+    # the newest signed head (published at section transitions, never per bid) and, once a head covers the
+    # entry, its inclusion proof; until then `fairbid ledger prove LEDGER_INDEX` fetches it (docs/ledger.md)
+    ledger = ledger_receipt(view.receipt.fields.ledger_index, uow=platform.uow())
+    return BidReceiptOut(**view.receipt.to_json(), bid=MyBidOut.of(view), ledger=ledger)
 
 
 @router.get("/sections/{section_id}/bids/mine", operation_id="my_bid")
