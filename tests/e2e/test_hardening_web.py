@@ -100,6 +100,19 @@ def test_a_revoked_token_stops_at_once_and_alone(client: TestClient, world: Worl
         assert elsewhere.get("/api/auth/me", headers=first).status_code == 401
 
 
+def test_short_passwords_are_refused_and_stored_ones_are_argon2id(
+    client: TestClient, world: World, platform: Platform
+) -> None:
+    h = _bearer(client, world.operator.username)
+    user = {"username": "public.wang", "role": "public", "display_name": "王"}
+    r = client.post("/api/users", json={**user, "password": "9 chars!!"}, headers=h)
+    assert r.status_code == 422 and "password" in r.json()["detail"], r.text
+    assert client.post("/api/users", json={**user, "password": "ten chars!"}, headers=h).status_code == 201
+    with platform.uow() as uow:
+        found = uow.users.by_username("public.wang")
+    assert found is not None and found[1].startswith("$argon2id$") and "ten chars!" not in found[1]
+
+
 def _files(root: Path) -> set[Path]:
     return {p for p in root.rglob("*") if p.is_file()}
 
