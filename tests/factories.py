@@ -215,13 +215,15 @@ def expert_pool(w: World, *, main: int = 3, partner: int = 4, specialty: str = S
     return experts
 
 
-def draw_and_seat(w: World, section_id: str, experts: dict[str, Party], *, notifier: object = None) -> list[str]:
+def draw_and_seat(
+    w: World, section_id: str, experts: dict[str, Party], *, notifier: object = None, evaluation_hours: int = 8
+) -> list[str]:
     """Draw 5 experts (2 at the main venue, 3 at the partner venue); all accept and check in. Returns members."""
     from fairbid.services.committee import CheckIn, DrawRequest, answer_invitation, check_in_expert
     from fairbid.services.committee import draw_committee_for_section as draw
 
     d = draw(
-        DrawRequest(section_id, {SPECIALTY: 5}, {"main": 2, "partner": 3}),
+        DrawRequest(section_id, {SPECIALTY: 5}, {"main": 2, "partner": 3}, evaluation_hours=evaluation_hours),
         uow=w.p.uow(),
         clock=w.clock,
         actor=w.operator.actor,

@@ -1,33 +1,83 @@
-"""Access as data: who may do what, in which state of a section (role × operation × lifecycle state).
+"""Access as data: who may do what, in which stage of a section (role × operation × lifecycle stage).
 
 The services enforce these rules (role checks in each use case, transitions in ``section.TRANSITIONS``);
 this table documents them in one place, the page ``/access`` shows it, and
 ``tests/e2e/test_access_matrix.py`` calls the real API for every cell and proves the two agree: a cell outside
 the table is refused (401/403/404/409, nothing stored changes), a cell inside is not refused for lack of rights.
 
-Roles act on their own section: the tenderee and agency are the section's own, the bidder one that bid in it;
-``public`` is anyone not signed in.
-Secrecy cells (法 第二十二条: bids and their number before the opening; 法 第四十四条 / 条例 第四十九条:
-experts before the evaluation; the seed before the opening) are reading operations like any other.
+A stage is the section's status, refined while in evaluation by how far its committee has come
+(``CommitteePhase``): what experts may do, and who may see their names and scores, changes within it.
+
+Roles act on their own section: the tenderee and agency are the section's own, the bidder one that bid in it,
+the expert one on its committee; ``public`` is anyone not signed in.
+Secrecy cells are reading operations like any other: bids and their number before the opening (法 第二十二条);
+the seed before the opening; who sits on the committee before the evaluation (法 第三十七条, 第四十四条);
+another expert's scores before every sheet is in (条例 第四十九条).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from fairbid.domain.actor import Role
 from fairbid.domain.section.model import SectionStatus
 
-__all__ = ["ACCESS", "ALL_STATES", "NO_STATE", "Grant", "is_allowed", "operations"]
+__all__ = [
+    "ACCESS",
+    "ALL_STATES",
+    "NO_STATE",
+    "STAGES",
+    "CommitteePhase",
+    "Grant",
+    "Stage",
+    "committee_phase",
+    "is_allowed",
+    "operations",
+]
 
 S = SectionStatus
+
+
+class CommitteePhase(StrEnum):
+    """How far the evaluation committee (评标委员会) has come while its section is in evaluation."""
+
+    NONE = "no committee"  # experts not drawn yet
+    DRAWN = "drawn"  # drawn, answering and checking in; the session has not started (names secret)
+    SCORING = "scoring"  # the session has started; some score sheets are still missing
+    SCORED = "scored"  # every member has scored every bid; the machine may finalise
+
+
+def committee_phase(*, drawn: bool, started: bool, all_scored: bool) -> CommitteePhase:
+    """The committee's phase from what is stored about it."""
+    if not drawn:
+        return CommitteePhase.NONE
+    if not started:
+        return CommitteePhase.DRAWN
+    return CommitteePhase.SCORED if all_scored else CommitteePhase.SCORING
+
+
+Stage = tuple[SectionStatus, CommitteePhase | None]
+"""A column of the matrix: a status, with the committee's phase when the status is evaluation."""
+
+STAGES: tuple[Stage, ...] = tuple(
+    (status, phase)
+    for status in SectionStatus
+    for phase in (tuple(CommitteePhase) if status is SectionStatus.EVALUATION else (None,))
+)
 ALL_STATES: frozenset[SectionStatus] = frozenset(SectionStatus)
 NO_STATE = None
 """The state of operations that concern no section (accounts, keys, new projects, the whole ledger)."""
 
 _OPEN = frozenset(s for s in SectionStatus if not s.is_terminal)
 _AFTER_OPENING = frozenset(s for s in SectionStatus if not s.bids_are_secret)
+_AWARDED = frozenset({S.AWARDED, S.CONTRACTED})
+_OPENED = frozenset({S.OPENING, S.EVALUATION, S.PUBLICISED}) | _AWARDED  # FAILED/CANCELLED: before any opening
+_SEATED = frozenset({S.EVALUATION, S.PUBLICISED}) | _AWARDED  # a committee exists (in evaluation: once drawn)
+_DRAWN = frozenset({CommitteePhase.DRAWN})
+_STARTED = frozenset({CommitteePhase.SCORING, CommitteePhase.SCORED})
+_HAS_COMMITTEE = _DRAWN | _STARTED
 _PUBLISHED = ALL_STATES - {S.DRAFT, S.CHECKED}
 _EVALUATED = frozenset({S.PUBLICISED, S.AWARDED, S.CONTRACTED, S.FAILED})
 _PEOPLE = frozenset(Role) - {Role.MACHINE}
@@ -45,15 +95,37 @@ class Grant:
     states: frozenset[SectionStatus] | None
     kind: str  # change | secret-read | read
     rule: str  # what the law or the design says, and where
+    phases: frozenset[CommitteePhase] | None = None  # in evaluation, only in these phases (None: any)
 
-    def allows(self, role: Role, state: SectionStatus | None) -> bool:
+    def allows(self, role: Role, state: SectionStatus | None, phase: CommitteePhase | None = None) -> bool:
         if role not in self.roles:
             return False
-        return self.states is None or state in self.states
+        if self.states is None:
+            return True
+        if state not in self.states:
+            return False
+        if state is S.EVALUATION and self.phases is not None:
+            return (phase or CommitteePhase.NONE) in self.phases
+        return True
 
 
-def _g(op: str, roles: Iterable[Role], states: Iterable[SectionStatus] | None, kind: str, rule: str) -> Grant:
-    return Grant(op, frozenset(roles), None if states is None else frozenset(states), kind, rule)
+def _g(
+    op: str,
+    roles: Iterable[Role],
+    states: Iterable[SectionStatus] | None,
+    kind: str,
+    rule: str,
+    *,
+    phases: Iterable[CommitteePhase] | None = None,
+) -> Grant:
+    return Grant(
+        op,
+        frozenset(roles),
+        None if states is None else frozenset(states),
+        kind,
+        rule,
+        None if phases is None else frozenset(phases),
+    )
 
 
 ACCESS: tuple[Grant, ...] = (
@@ -87,9 +159,166 @@ ACCESS: tuple[Grant, ...] = (
         "secret-read",
         "bids and their count secret until the opening (法 第二十二条); signed in",
     ),
+    # the expert pool and the venues: no section
+    _g("import_experts", {Role.OPERATOR}, None, "change", "the centre keeps the expert pool (条例 第四十五条)"),
+    _g("set_expert_status", {Role.OPERATOR}, None, "change", "the centre suspends or restores an expert"),
+    _g(
+        "list_experts",
+        _AUDITORS,
+        None,
+        "secret-read",
+        "who is in the pool, to the centre and the supervisor only (法 第三十七条)",
+    ),
+    _g("save_venue", {Role.OPERATOR}, None, "change", "the centre arranges the evaluation venues (跨区域远程异地评标)"),
+    _g("list_venues", _SIGNED_IN, None, "read", "the venues are not secret; signed in"),
+    # the committee (评标委员会)
+    _g(
+        "draw_committee",
+        {Role.OPERATOR},
+        {S.EVALUATION},
+        "change",
+        "the centre's system draws at random from the pool (法 第三十七条; 条例 第四十六条)",
+        phases={CommitteePhase.NONE},
+    ),
+    _g(
+        "get_committee",
+        _PEOPLE,
+        _SEATED,
+        "read",
+        "seats, venues and the draw's recomputation; names as read_expert_names allows",
+        phases=_HAS_COMMITTEE,
+    ),
+    _g(
+        "read_expert_names",
+        {Role.OPERATOR},
+        _SEATED,
+        "secret-read",
+        "the centre's system knows whom it drew",
+        phases=_HAS_COMMITTEE,
+    ),
+    _g(
+        "read_expert_names",
+        {Role.EXPERT, Role.TENDEREE, Role.AGENCY, Role.SUPERVISOR},
+        _SEATED,
+        "secret-read",
+        "the session's participants, once it has started (an expert always sees their own seat)",
+        phases=_STARTED,
+    ),
+    _g(
+        "read_expert_names",
+        _PEOPLE,
+        _AWARDED,
+        "secret-read",
+        "everyone once the award is made (法 第三十七条: 名单在中标结果确定前应当保密)",
+    ),
+    _g(
+        "answer_invitation",
+        {Role.EXPERT, Role.OPERATOR},
+        {S.EVALUATION},
+        "change",
+        "the invited expert, or the centre recording an answer by phone; before the session (条例 第四十六条)",
+        phases=_DRAWN,
+    ),
+    _g(
+        "replace_vacancies",
+        {Role.OPERATOR},
+        {S.EVALUATION},
+        "change",
+        "the system redraws vacant seats before the session (条例 第四十六条)",
+        phases=_DRAWN,
+    ),
+    _g(
+        "check_in",
+        {Role.EXPERT},
+        {S.EVALUATION},
+        "change",
+        "a member at the assigned venue (电子招标投标办法 第三十三条)",
+        phases=_DRAWN,
+    ),
+    _g(
+        "start_evaluation",
+        {Role.OPERATOR},
+        {S.EVALUATION},
+        "change",
+        "every seat accepted and checked in; the machine review runs (条例 第五十一条)",
+        phases=_DRAWN,
+    ),
+    # scoring (评分)
+    _g(
+        "my_score_sheets",
+        {Role.EXPERT},
+        {S.EVALUATION},
+        "secret-read",
+        "a member's own sheets while the session runs",
+        phases=_STARTED,
+    ),
+    _g(
+        "read_other_scores",
+        {Role.EXPERT},
+        {S.EVALUATION},
+        "secret-read",
+        "another member's scores, only once every sheet is in (条例 第四十九条: 独立评审)",
+        phases={CommitteePhase.SCORED},
+    ),
+    _g(
+        "submit_score_sheet",
+        {Role.EXPERT},
+        {S.EVALUATION},
+        "change",
+        "each member scores independently, once per bid (条例 第四十九条)",
+        phases={CommitteePhase.SCORING},
+    ),
+    _g(
+        "answer_warning",
+        {Role.EXPERT},
+        {S.EVALUATION},
+        "change",
+        "a warned member confirms or revises with a reason (1117号 (五))",
+        phases=_STARTED,
+    ),
+    _g(
+        "give_verdict",
+        {Role.EXPERT},
+        {S.EVALUATION},
+        "change",
+        "a member confirms or disputes the machine review (条例 第五十三条)",
+        phases=_STARTED,
+    ),
+    _g(
+        "list_section_warnings",
+        _AUDITORS,
+        ALL_STATES,
+        "secret-read",
+        "collusion warnings (条例 第四十条) to the centre and the supervisor",
+    ),
+    _g(
+        "list_section_warnings",
+        {Role.EXPERT},
+        {S.EVALUATION, S.PUBLICISED} | _AWARDED,
+        "secret-read",
+        "and to the committee once its session has started; never to a bidder",
+        phases=_STARTED,
+    ),
     # evaluation and award
-    _g("evaluate_section", {Role.OPERATOR}, {S.EVALUATION}, "change", "the machine evaluation, started by the centre"),
+    _g(
+        "evaluate_section",
+        {Role.OPERATOR},
+        {S.EVALUATION},
+        "change",
+        "the machine finalises once every sheet is in (or fails a section with no valid bid)",
+        phases={CommitteePhase.NONE, CommitteePhase.SCORED},
+    ),
     _g("sign_contract", {Role.TENDEREE}, {S.AWARDED}, "change", "within 30 days of the award (法 第四十六条)"),
+    # objections (异议)
+    _g(
+        "raise_objection",
+        {Role.BIDDER},
+        {S.OPENING, S.PUBLICISED},
+        "change",
+        "a bidder of the section, at the opening (条例 第四十四条) or during publicity (条例 第五十四条)",
+    ),
+    _g("answer_objection", _OWNERS, _AFTER_OPENING, "change", "the section's tenderee or agency, once"),
+    _g("list_objections", _PEOPLE, ALL_STATES, "read", "public record; none exists before the opening"),
     # reading a section
     _g("get_section", _OWNERS | _AUDITORS, ALL_STATES, "read", "drafts to their preparers and the centre"),
     _g("get_section", _PEOPLE, _PUBLISHED, "read", "public once published (法 第十六条)"),
@@ -100,9 +329,10 @@ ACCESS: tuple[Grant, ...] = (
     _g(
         "read_seed",
         _PEOPLE,
-        _AFTER_OPENING,
+        _OPENED,
         "secret-read",
-        "the seed is revealed at the opening; before it only its SM3 commitment is public",
+        "revealed with the beacon at the opening; only its SM3 commitment before. A section failed or cancelled "
+        "before any opening never used it",
     ),
 )
 
@@ -112,9 +342,10 @@ def operations() -> list[str]:
     return list(dict.fromkeys(g.operation for g in ACCESS))
 
 
-def is_allowed(role: Role, operation: str, state: SectionStatus | None) -> bool:
-    """Whether the table grants ``role`` the ``operation`` on a section in ``state`` (``None``: no section)."""
+def is_allowed(role: Role, operation: str, state: SectionStatus | None, phase: CommitteePhase | None = None) -> bool:
+    """Whether the table grants ``role`` the ``operation`` on a section in ``state`` (``None``: no section),
+    its committee in ``phase`` when the section is in evaluation."""
     grants = [g for g in ACCESS if g.operation == operation]
     if not grants:
         raise KeyError(f"no operation {operation!r} in the access table")
-    return any(g.allows(role, state) for g in grants)
+    return any(g.allows(role, state, phase) for g in grants)

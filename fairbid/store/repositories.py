@@ -307,6 +307,7 @@ def _section(row: SectionRow) -> Section:
         k_values=tuple(Decimal(k) for k in row.k_values),
         seed_commitment=row.seed_commitment,
         beacon=row.beacon,
+        revealed_seed=row.seed if row.beacon else None,  # 开标时公开 with the beacon
         document_digest=row.document_digest,
         publicity_ends=row.publicity_ends,
         open_objections=row.open_objections,

@@ -7,9 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from fairbid.domain.access import ACCESS, ALL_STATES, is_allowed, operations
+from fairbid.domain.access import ACCESS, STAGES, CommitteePhase, is_allowed, operations
 from fairbid.domain.actor import Role
-from fairbid.domain.section import SectionStatus
 from fairbid.web.templating import templates
 
 __all__ = ["router"]
@@ -21,12 +20,21 @@ _ROLES = [r for r in Role if r is not Role.MACHINE]
 def _cell(role: Role, operation: str, sectionless: bool) -> str:
     if sectionless:
         return "✓" if is_allowed(role, operation, None) else "—"
-    states = [s for s in SectionStatus if is_allowed(role, operation, s)]
-    if not states:
+    stages = [(s, p) for s, p in STAGES if is_allowed(role, operation, s, p)]
+    if not stages:
         return "—"
-    if set(states) == ALL_STATES:
+    if len(stages) == len(STAGES):
         return "any state"
-    return ", ".join(s.value for s in states)
+    shown: dict[str, list[CommitteePhase | None]] = {}
+    for status, phase in stages:
+        shown.setdefault(status.value, []).append(phase)
+    parts = []
+    for name, phases in shown.items():
+        if None in phases or len(phases) == len(CommitteePhase):
+            parts.append(name)
+        else:  # in evaluation, only some of the committee's phases
+            parts.append(f"{name} ({' / '.join(p.value for p in phases if p)})")
+    return ", ".join(parts)
 
 
 @router.get("/access", response_class=HTMLResponse)

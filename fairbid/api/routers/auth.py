@@ -17,10 +17,11 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
 @router.post("/token", operation_id="sign_in")
-def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], platform: PlatformDep) -> TokenOut:
+def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, platform: PlatformDep) -> TokenOut:
     """Exchange a user name and password for an expiring bearer token."""
+    source = request.client.host if request.client else None  # behind a proxy: run uvicorn with --proxy-headers
     issued = sign_in(
-        SignIn(form.username, form.password),
+        SignIn(form.username, form.password, source=source),
         uow=platform.uow(),
         clock=platform.clock,
         random=platform.random,

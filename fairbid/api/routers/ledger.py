@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi import Path as FastPath
 from pydantic import BaseModel
 
 from fairbid.api.deps import ActorDep, OptionalActorDep, PlatformDep, UowDep
@@ -15,6 +16,7 @@ from fairbid.services.ledger import consistency_proof, list_heads, list_ledger, 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/ledger", tags=["ledger"])
+MAX_SEQ = 2**63 - 1  # a BIGINT: larger numbers are refused as input, not overflowed in the database
 
 
 class EntryOut(BaseModel):
@@ -67,7 +69,7 @@ class VerificationOut(BaseModel):
 def entries(
     uow: UowDep,
     actor: OptionalActorDep,
-    after: int = Query(-1, ge=-1),
+    after: int = Query(-1, ge=-1, le=MAX_SEQ),
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[EntryOut]:
     """Public entries in order; entries about bids appear only once their section has opened."""
@@ -95,13 +97,15 @@ def heads(uow: UowDep) -> list[HeadOut]:
 
 
 @router.get("/proofs/{seq}", operation_id="prove_ledger_entry")
-def proof(seq: int, uow: UowDep) -> ProofOut:
+def proof(seq: Annotated[int, FastPath(ge=0, le=MAX_SEQ)], uow: UowDep) -> ProofOut:
     """The inclusion proof of entry ``seq`` (a receipt's ``ledger_index``) against the newest signed head."""
     return ProofOut(**prove_entry(seq, uow=uow))
 
 
 @router.get("/consistency", operation_id="ledger_consistency")
-def consistency(uow: UowDep, first: int = Query(ge=0), second: int = Query(ge=0)) -> ConsistencyOut:
+def consistency(
+    uow: UowDep, first: int = Query(ge=0, le=MAX_SEQ), second: int = Query(ge=0, le=MAX_SEQ)
+) -> ConsistencyOut:
     """The consistency proof between two published head sizes (RFC 9162 §2.1.4)."""
     return ConsistencyOut(first=first, second=second, path=consistency_proof(first, second, uow=uow))
 

@@ -58,6 +58,7 @@ class SectionOut(BaseModel):
     schedule: ScheduleIO
     seed_commitment: str | None
     beacon: str | None
+    seed: str | None = Field(None, description="revealed at the opening, so anyone can check SM3(seed) and the beacon")
     document_digest: str | None
     publicity_ends: datetime | None
     outcome_reason: str | None
@@ -83,6 +84,7 @@ class SectionOut(BaseModel):
             ),
             seed_commitment=s.seed_commitment,
             beacon=s.beacon,
+            seed=s.revealed_seed,
             document_digest=s.document_digest,
             publicity_ends=s.publicity_ends,
             outcome_reason=s.outcome_reason,

@@ -11,7 +11,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 
-from fairbid.domain.errors import Conflict, DeadlinePassed, InvalidInput, NotPermitted, RuleViolation
+from fairbid.domain.errors import (
+    Conflict,
+    DeadlinePassed,
+    InvalidInput,
+    InvalidTransition,
+    NotPermitted,
+    RuleViolation,
+)
 from fairbid.domain.evaluation.model import (
     Aggregation,
     BidScore,
@@ -156,7 +163,8 @@ def aggregate_scores(
         bucket[sheet.expert_id] = sheet
     missing = sum(len(committee) - len(v) for v in by_bid.values())
     if missing:
-        raise InvalidInput(f"{missing} score sheets are still missing; aggregate once all are in.", field="sheets")
+        # a state the committee has not reached yet, not a wrong input: 409 like any early transition
+        raise InvalidTransition(f"{missing} score sheets are still missing; aggregate once all are in.", field="sheets")
     trim = rubric.aggregation is Aggregation.TRIMMED_MEAN and len(committee) >= rubric.trim_from
     scores: dict[str, BidScore] = {}
     warnings: list[ScoreWarning] = []

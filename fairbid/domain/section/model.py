@@ -163,6 +163,7 @@ class Section:
     k_values: tuple[Decimal, ...] = (Decimal("0.02"), Decimal("0.03"), Decimal("0.04"), Decimal("0.05"))
     seed_commitment: str | None = None  # SM3(seed), fixed at publication
     beacon: str | None = None
+    revealed_seed: str | None = None  # the seed, public once the opening revealed it with the beacon
     document_digest: str | None = None
     publicity_ends: datetime | None = None
     open_objections: int = 0

@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fairbid.domain.errors import Conflict, DeadlinePassed, InvalidInput, NotPermitted, RuleViolation
+from fairbid.domain.errors import (
+    Conflict,
+    DeadlinePassed,
+    InvalidInput,
+    InvalidTransition,
+    NotPermitted,
+    RuleViolation,
+)
 from fairbid.domain.evaluation import (
     Aggregation,
     Rubric,
@@ -131,7 +138,7 @@ def test_aggregate_scores_trimmed_mean_from_seven_experts() -> None:
 
 
 def test_aggregate_scores_refuses_partial_committee_and_outsiders() -> None:
-    with pytest.raises(InvalidInput, match="missing"):
+    with pytest.raises(InvalidTransition, match="missing"):
         aggregate_scores(RUBRIC, calm_sheets()[:-1], OBJECTIVE, committee=COMMITTEE)
     with pytest.raises(NotPermitted):
         aggregate_scores(RUBRIC, [*calm_sheets(), sheet("Y9", "B1", "1", "1")], OBJECTIVE, committee=COMMITTEE)
