@@ -13,7 +13,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fairbid import __version__
 from fairbid.api.problems import install_problem_handlers, problem
-from fairbid.api.routers import auth, bids, documents, ledger, organisations, sections, tender_documents
+from fairbid.api.routers import (
+    auth,
+    bids,
+    documents,
+    evaluation_reports,
+    ledger,
+    organisations,
+    sections,
+    tender_documents,
+)
 from fairbid.api.routers import committees as committee_api
 from fairbid.api.routers import experts as expert_api
 from fairbid.api.routers import objections as objection_api
@@ -190,6 +199,7 @@ def create_app(
     app.include_router(scoring_api.router)
     app.include_router(warnings_api.router)
     app.include_router(objection_api.router)
+    app.include_router(evaluation_reports.router)
     app.include_router(expert_pages.router)
     app.include_router(pages.router)
     app.include_router(tender_form.router)

@@ -74,6 +74,7 @@ _OPEN = frozenset(s for s in SectionStatus if not s.is_terminal)
 _AFTER_OPENING = frozenset(s for s in SectionStatus if not s.bids_are_secret)
 _AWARDED = frozenset({S.AWARDED, S.CONTRACTED})
 _OPENED = frozenset({S.OPENING, S.EVALUATION, S.PUBLICISED}) | _AWARDED  # FAILED/CANCELLED: before any opening
+_REPORTED = frozenset({S.PUBLICISED}) | _AWARDED  # the evaluation is over: its report can exist
 _SEATED = frozenset({S.EVALUATION, S.PUBLICISED}) | _AWARDED  # a committee exists (in evaluation: once drawn)
 _DRAWN = frozenset({CommitteePhase.DRAWN})
 _STARTED = frozenset({CommitteePhase.SCORING, CommitteePhase.SCORED})
@@ -309,6 +310,37 @@ ACCESS: tuple[Grant, ...] = (
         phases={CommitteePhase.NONE, CommitteePhase.SCORED},
     ),
     _g("sign_contract", {Role.TENDEREE}, {S.AWARDED}, "change", "within 30 days of the award (法 第四十六条)"),
+    # the evaluation report (评标报告)
+    _g(
+        "issue_evaluation_report",
+        {Role.OPERATOR},
+        _REPORTED,
+        "change",
+        "the machine renders it once the evaluation is over, once (条例 第五十三条)",
+    ),
+    _g(
+        "get_evaluation_report",
+        _AUDITORS | _OWNERS | {Role.EXPERT},
+        _REPORTED,
+        "secret-read",
+        "to the tenderee and its agency (法 第四十条), the committee, the centre and the supervisor; it names "
+        "the experts and every score",
+    ),
+    _g(
+        "download_evaluation_report",
+        _AUDITORS | _OWNERS | {Role.EXPERT},
+        _REPORTED,
+        "secret-read",
+        "as get_evaluation_report",
+    ),
+    _g(
+        "sign_evaluation_report",
+        {Role.EXPERT},
+        _REPORTED,
+        "change",
+        "each member signs with their key; dissent in writing (条例 第五十三条)",
+    ),
+    _g("register_expert_key", {Role.EXPERT}, None, "change", "an expert binds the key they sign reports with"),
     # objections (异议)
     _g(
         "raise_objection",

@@ -70,7 +70,7 @@ def register_bidder_key(cmd: RegisterKey, *, uow: SqlUnitOfWork, clock: Clock, a
             record(
                 uow,
                 actor=actor,
-                action=LedgerAction.USER_CREATED,
+                action=LedgerAction.SIGNING_KEY_REGISTERED,
                 subject_type="bidder_key",
                 subject_id=key.key_id,
                 payload={"organisation_id": org_id, "suite": key.suite.value, "public_key": key.to_text()},

@@ -18,7 +18,7 @@ from fairbid.crypto.key import PublicKey, verify_signature
 from fairbid.documents.render import render_pdf
 from fairbid.documents.word import html_to_docx
 from fairbid.domain.actor import Actor, Role
-from fairbid.domain.errors import InvalidInput, InvalidKey, InvalidTransition, NotPermitted
+from fairbid.domain.errors import InvalidInput, InvalidKey, InvalidTransition, NotFound, NotPermitted
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import BlobStore, Clock
 from fairbid.services.committee import accepted_members, expert_of, load_draw
@@ -36,7 +36,11 @@ from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = [
     "IssuedReport",
+    "ReportSignature",
+    "ReportView",
     "SignReport",
+    "evaluation_report_pdf",
+    "evaluation_report_view",
     "issue_evaluation_report",
     "register_expert_key",
     "report_message",
@@ -110,6 +114,9 @@ def issue_evaluation_report(
     if actor.role not in _SYSTEM:
         raise NotPermitted("The trading centre's system issues the evaluation report.")
     with uow:
+        if CommitteeRepository(uow.session).get(section_id).draw.get("report"):
+            # once issued, the members sign that very PDF: a second issue would orphan their signatures
+            raise InvalidTransition("The evaluation report has already been issued; the committee signs that one.")
         context = _context(uow, section_id)
         html = _render(context)
         pdf, docx = render_pdf(html), html_to_docx(html)
@@ -146,10 +153,10 @@ def register_expert_key(public_key: str, *, uow: SqlUnitOfWork, clock: Clock, ac
         record(
             uow,
             actor=actor,
-            action=LedgerAction.EXPERT_STATUS_CHANGED,
-            subject_type="expert",
+            action=LedgerAction.SIGNING_KEY_REGISTERED,
+            subject_type="expert_key",
             subject_id=who,
-            payload={"key_id": key.key_id},
+            payload={"key_id": key.key_id, "public_key": key.to_text()},
             now=now,
         )
         uow.commit()
@@ -200,3 +207,69 @@ def sign_evaluation_report(cmd: SignReport, *, uow: SqlUnitOfWork, clock: Clock,
         )
         uow.commit()
     return len(signatures)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSignature:
+    seat: int
+    signed_at: str
+    dissent: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    section_id: str
+    pdf_digest: str
+    docx_digest: str
+    issued_at: str
+    message: str  # what each member signs (hex of ``report_message``)
+    members: int
+    signatures: tuple[ReportSignature, ...]
+
+
+_NO_REPORT = "No evaluation report is visible here."
+
+
+def _readable_report(uow: SqlUnitOfWork, section_id: str, actor: Actor) -> dict[str, Any]:
+    """The issued report's record, if ``actor`` may read it: the centre, the supervisor, the section's tenderee
+    and agency (法 第四十条: the report goes to the tenderee) and the committee's members. Anyone else, and
+    everyone before it is issued, gets the same ``NotFound`` (the report names the experts and every score)."""
+    section = uow.sections.get(section_id)
+    row = CommitteeRepository(uow.session).find(section_id)
+    report = None if row is None else row.draw.get("report")
+    if row is None or not report:
+        raise NotFound(_NO_REPORT)
+    if actor.role in (*_SYSTEM, Role.SUPERVISOR):
+        return dict(report)
+    owners = {section.tenderee_id, section.agency_id} - {None}
+    if actor.role in (Role.TENDEREE, Role.AGENCY) and actor.organisation_id in owners:
+        return dict(report)
+    if actor.role is Role.EXPERT and actor.user_id:
+        mine = ExpertRepository(uow.session).by_user(actor.user_id)
+        if mine is not None and mine.id in accepted_members(load_draw(row)):
+            return dict(report)
+    raise NotFound(_NO_REPORT)
+
+
+def evaluation_report_view(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> ReportView:
+    """The issued report's digests and who has signed it (by seat), for those who may read it."""
+    with uow:
+        report = _readable_report(uow, section_id, actor)
+        draw = load_draw(CommitteeRepository(uow.session).get(section_id))
+        seats = {s.expert_id: n for n, s in enumerate(draw.seats, start=1)}
+        return ReportView(
+            section_id,
+            report["pdf"],
+            report["docx"],
+            report["issued_at"],
+            report_message(section_id, report["pdf"]).hex(),
+            len(accepted_members(draw)),
+            tuple(ReportSignature(seats.get(s["expert_id"], 0), s["at"], s["dissent"]) for s in report["signatures"]),
+        )
+
+
+def evaluation_report_pdf(section_id: str, *, uow: SqlUnitOfWork, actor: Actor, blobs: BlobStore) -> bytes:
+    """The issued report's PDF, for those who may read it; its SM3 is the digest in the ledger."""
+    with uow:
+        report = _readable_report(uow, section_id, actor)
+    return blobs.read(report["pdf"])

@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 from fairbid.api.app import create_app
 from fairbid.bootstrap import Platform, bootstrap
 from fairbid.clock import SimulatedClock
+from fairbid.crypto.key import PrivateKey, generate_key, sign
 from fairbid.documents import demo_form_json
 from fairbid.documents.prefill import prefilled_form
 from fairbid.domain.access import ACCESS, STAGES, CommitteePhase, is_allowed
@@ -38,6 +39,13 @@ from fairbid.domain.errors import FairbidError
 from fairbid.domain.section import SectionStatus as S
 from fairbid.services.chronograph import advance_clock
 from fairbid.services.evaluation import evaluate_section, start_evaluation
+from fairbid.services.evaluation_report import (
+    evaluation_report_view,
+    issue_evaluation_report,
+    register_expert_key,
+    report_message,
+)
+from fairbid.services.expert import import_experts
 from fairbid.services.objection import RaiseObjection, raise_objection
 from fairbid.services.scoring import SubmitSheet, sheets_view, submit_score_sheet
 from fairbid.services.section import cancel_section, sign_contract
@@ -63,8 +71,14 @@ ROLES = [Role.OPERATOR, Role.SUPERVISOR, Role.TENDEREE, Role.AGENCY, Role.BIDDER
 ROLES_AND_PUBLIC = [*ROLES, Role.PUBLIC]
 LAST = ("withdraw_bid", "draw_committee", "start_evaluation", "evaluate_section", "sign_contract", "cancel_section")
 PROBES = ("read_seed", "read_expert_names", "read_other_scores")
-SECRET_404 = ("No bid is visible here", "No section with id", "No open section with id")
+SECRET_404 = (
+    "No bid is visible here",
+    "No section with id",
+    "No open section with id",
+    "No evaluation report is visible here",
+)
 MARKED_SCORE = Decimal("13.37")  # a score only the second member gives: seen anywhere, it leaked
+REPORTED_STAGES: tuple[Key, ...] = ((S.PUBLICISED, None), (S.AWARDED, None), (S.CONTRACTED, None))
 COMMITTEE_STAGES: tuple[Key, ...] = (
     (S.EVALUATION, P.DRAWN),
     (S.EVALUATION, P.SCORING),
@@ -85,6 +99,7 @@ class Stage:
     members: dict[Key, list[str]]  # the committee's experts in seat order; the first acts as "expert"
     experts: dict[str, Party]  # every pool expert's account
     objections: dict[Key, str]  # an objection raised by another bidder, to answer
+    signing_keys: dict[Key, PrivateKey]  # the first member's report-signing key, where a report was issued
     headers: dict[Role, dict[str, str]] = field(default_factory=dict)
     expert_headers: dict[Key, dict[str, str]] = field(default_factory=dict)
 
@@ -152,7 +167,9 @@ def _seat(w: World, sid: str, experts: dict[str, Party]) -> list[str]:
     return draw_and_seat(w, sid, experts, evaluation_hours=72)
 
 
-def _build(w: World) -> tuple[dict[Key, str], dict[Key, list[str]], dict[str, Party], dict[Key, str]]:
+def _build(
+    w: World,
+) -> tuple[dict[Key, str], dict[Key, list[str]], dict[str, Party], dict[Key, str], dict[Key, PrivateKey]]:
     """Every stage at one final instant ``final``: sections start staggered so each is where it should be then.
 
     The committee's sections open first (and two of them are awarded); the others are timed to reach their
@@ -224,7 +241,28 @@ def _build(w: World) -> tuple[dict[Key, str], dict[Key, list[str]], dict[str, Pa
         w.submit(late[key], w.bidders[0], w.seal(late[key], w.bidders[0], "9400000.00"))
     cancel_section(late[(S.CANCELLED, None)], "项目取消", uow=p.uow(), clock=clock, actor=w.tenderee.actor)
     objections[(S.OPENING, None)] = _object(w, late[(S.OPENING, None)])
-    return sections, members, experts, objections
+    keys = {key: _issue_report(w, early[key], experts[members[key][0]]) for key in REPORTED_STAGES}
+    _join_pool(w)
+    return sections, members, experts, objections, keys
+
+
+def _issue_report(w: World, sid: str, first: Party) -> PrivateKey:
+    """The machine issues the section's report; its first member registers a signing key (kept to sign)."""
+    issue_evaluation_report(sid, uow=w.p.uow(), clock=w.clock, actor=w.operator.actor, blobs=w.p.blobs)
+    key = generate_key()
+    register_expert_key(key.public.to_text(), uow=w.p.uow(), clock=w.clock, actor=first.actor)
+    return key
+
+
+def _join_pool(w: World) -> None:
+    """The account acting as "expert" outside any committee joins the pool in a specialty never drawn here."""
+    with w.p.uow() as uow:
+        code = uow.organisations.get(w.expert.organisation_id or "").credit_code
+    csv = (
+        "expert_id,name,specialties,region,employer,title,years,email,username\n"
+        f"XOUT,池外专家,B02,430100,{code},senior,10,out@experts.test,{w.expert.username}\n"
+    )
+    import_experts(csv, uow=w.p.uow(), clock=w.clock, actor=w.operator.actor)
 
 
 def _object(w: World, sid: str) -> str:
@@ -249,13 +287,13 @@ def stage(module_db: str, tmp_path_factory: pytest.TempPathFactory, platform_key
     clock = SimulatedClock(START)
     p = bootstrap(settings, clock=clock, migrate=False)
     w = make_world(p, clock, bidders=3)
-    sections, members, experts, objections = _build(w)
+    sections, members, experts, objections, keys = _build(w)
     with p.uow() as uow:
         seeds = {key: uow.sections.seed(sid) or "" for key, sid in sections.items()}
         for (status, _), sid in sections.items():
             assert uow.sections.get(sid).status is status, (status, uow.sections.get(sid).status)
     with TestClient(create_app(platform=p)) as client:
-        st = Stage(client, w, p, sections, seeds, members, experts, objections)
+        st = Stage(client, w, p, sections, seeds, members, experts, objections, keys)
         parties = {
             Role.OPERATOR: w.operator,
             Role.SUPERVISOR: w.supervisor,
@@ -351,6 +389,19 @@ def _committee(st: Stage, key: Key | None) -> str:
 
 def _scoring(st: Stage, key: Key | None) -> str:
     return f"/api/sections/{_sid(st, key)}/scoring"
+
+
+def _report(st: Stage, key: Key | None) -> str:
+    return f"/api/sections/{_sid(st, key)}/evaluation-report"
+
+
+def _signature(st: Stage, key: Key | None) -> str:
+    """The first member's real signature over the issued report (so only rights and state can refuse)."""
+    if key not in st.signing_keys:
+        return "00" * 64
+    sid = _sid(st, key)
+    view = evaluation_report_view(sid, uow=st.platform.uow(), actor=st.world.operator.actor)
+    return sign(st.signing_keys[key], report_message(sid, view.pdf_digest)).hex()  # type: ignore[index]
 
 
 def _first_member(st: Stage, key: Key | None) -> str | None:
@@ -497,6 +548,18 @@ CALLS: dict[str, Call] = {
     ),
     "list_section_warnings": lambda st, role, key: st.client.get(
         f"/api/sections/{_sid(st, key)}/warnings", headers=_h(st, role, key)
+    ),
+    # the evaluation report
+    "issue_evaluation_report": lambda st, role, key: st.client.post(_report(st, key), headers=_h(st, role, key)),
+    "get_evaluation_report": lambda st, role, key: st.client.get(_report(st, key), headers=_h(st, role, key)),
+    "download_evaluation_report": lambda st, role, key: st.client.get(
+        f"{_report(st, key)}/pdf", headers=_h(st, role, key)
+    ),
+    "sign_evaluation_report": lambda st, role, key: st.client.post(
+        f"{_report(st, key)}/signatures", json={"signature": _signature(st, key)}, headers=_h(st, role, key)
+    ),
+    "register_expert_key": lambda st, role, _: st.client.put(
+        "/api/experts/me/key", json={"public_key": generate_key().public.to_text()}, headers=st.headers[role]
     ),
     # objections
     "raise_objection": lambda st, role, key: st.client.post(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
 from fairbid.api.deps import ActorDep, ClockDep, UowDep
 from fairbid.api.schemas.expert import ExpertOut, ExpertPageOut, ImportIn, ImportOut, StatusIn, VenueIn, VenueIO
+from fairbid.services.evaluation_report import register_expert_key
 from fairbid.services.expert import (
     ExpertLine,
     SaveVenue,
@@ -74,3 +76,17 @@ def venues(uow: UowDep, actor: ActorDep) -> list[VenueIO]:
         VenueIO(venue_id=v.venue_id, name=v.name, role=v.role, regions=sorted(v.regions))
         for v in list_venues(uow=uow, actor=actor)
     ]
+
+
+class ExpertKeyIn(BaseModel):
+    public_key: str = Field(min_length=8, max_length=400, description="gm:04… (SM2) or intl:… (Ed25519)")
+
+
+class ExpertKeyOut(BaseModel):
+    key_id: str
+
+
+@router.put("/experts/me/key", operation_id="register_expert_key")
+def expert_key(body: ExpertKeyIn, uow: UowDep, clock: ClockDep, actor: ActorDep) -> ExpertKeyOut:
+    """An expert registers the public key they sign evaluation reports with (the newest one counts)."""
+    return ExpertKeyOut(key_id=register_expert_key(body.public_key, uow=uow, clock=clock, actor=actor))
