@@ -102,7 +102,9 @@ class World:
             actor=self.agency.actor,
         )
 
-    def seal(self, section_id: str, bidder: Party, price: str, *, fingerprint: str = "", size: int = 0) -> bytes:
+    def seal(
+        self, section_id: str, bidder: Party, price: str, *, fingerprint: str = "", size: int = 0, duration: int = 360
+    ) -> bytes:
         assert bidder.key is not None
         attachment = random.Random(size).randbytes(size) if size else "技术方案：分段施工。".encode() * 50
         from fairbid.crypto.payload import AttachmentSource
@@ -110,7 +112,7 @@ class World:
         out = io.BytesIO()
         seal_envelope(
             out,
-            form=BidForm(Decimal(price), 360, "合格", f"PM-{bidder.username}", f"EG-{bidder.username}"),
+            form=BidForm(Decimal(price), duration, "合格", f"PM-{bidder.username}", f"EG-{bidder.username}"),
             attachments=[AttachmentSource("proposal.txt", io.BytesIO(attachment), len(attachment))],
             section_id=section_id,
             bidder_id=bidder.organisation_id or "",

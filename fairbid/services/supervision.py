@@ -2,8 +2,9 @@
 
 The database becomes the plain records of ``fairbid.analytics``: one ``TenderRecord`` per section past the
 opening (tender id = section code, buyer = tenderee, submission period = sale start to deadline, ceiling),
-one ``BidRecord`` per decrypted bid (winner = the awarded candidate, disqualified = rejected). Bids rejected
-before decryption have no price and are left out. The section signals and risk scores stored at each
+one ``BidRecord`` per decrypted bid (winner = the awarded candidate; disqualified = rejected, or failed by the
+committee's review, 否决投标, once the evaluation is over). Bids rejected before decryption have no price and are
+left out. The section signals and risk scores stored at each
 opening (``services.collusion``) join the co-bidding network and the red flags in ``build_leads``.
 
 Bidders are labelled ``name [credit code]`` so the report reads without a lookup. Leads are clues for human
@@ -24,6 +25,8 @@ from fairbid.domain.collusion import CollusionSignalRaised, SignalCode, Strength
 from fairbid.domain.errors import NotPermitted
 from fairbid.domain.section import Section, SectionStatus
 from fairbid.ports import Clock
+from fairbid.store.evaluation_store import CommitteeRepository
+from fairbid.store.rows import CommitteeRow
 from fairbid.store.uow import SqlUnitOfWork
 from fairbid.store.warning_store import CollusionWarningRepository, StoredWarning
 
@@ -51,6 +54,7 @@ class _Platform:
 
 def _load(uow: SqlUnitOfWork) -> _Platform:
     sections = sorted((s for s in uow.sections.list_all() if s.status in OPENED), key=lambda s: s.code)
+    committees = CommitteeRepository(uow.session)
     tenders, bids, bidder_ids = [], [], set()
     raw: list[tuple[str, str, float, bool, bool, Any]] = []
     for s in sections:
@@ -66,11 +70,13 @@ def _load(uow: SqlUnitOfWork) -> _Platform:
             )
         )
         won = {c.bid_id for c in uow.records.candidates(s.id) if c.awarded_at is not None}
+        failed_review = _failed_review(committees.find(s.id))
         for b in uow.bids.in_section(s.id):
             if b.data is None or b.status not in (BidStatus.DECRYPTED, BidStatus.REJECTED):
                 continue
             bidder_ids.add(b.bidder_id)
-            raw.append((s.code, b.bidder_id, float(b.data.price), b.id in won, b.status is BidStatus.REJECTED, b))
+            disqualified = b.status is BidStatus.REJECTED or b.id in failed_review
+            raw.append((s.code, b.bidder_id, float(b.data.price), b.id in won, disqualified, b))
     orgs = uow.organisations.names(sorted(bidder_ids))
     labels = {k: f"{o.name} [{o.credit_code}]" for k, o in orgs.items()}
     for code, bidder, price, winner, disq, b in raw:
@@ -81,6 +87,14 @@ def _load(uow: SqlUnitOfWork) -> _Platform:
         if w.section_id in by_id:
             warnings.setdefault(by_id[w.section_id], []).append(w)
     return _Platform(sections, tenders, bids, warnings, labels)
+
+
+def _failed_review(row: CommitteeRow | None) -> frozenset[str]:
+    """Bids the committee's finished review found invalid (条例 第五十一条): reviewed, but not in the valid set."""
+    if row is None or not row.draw.get("result"):
+        return frozenset()
+    reviewed = set((row.draw.get("machine") or {}).get("reviews", {}))
+    return frozenset(reviewed - set(row.draw["result"].get("valid", [])))
 
 
 def _signal(w: StoredWarning, labels: dict[str, str]) -> CollusionSignalRaised:

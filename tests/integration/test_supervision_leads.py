@@ -15,9 +15,19 @@ from fairbid.bootstrap import Platform
 from fairbid.cli import app as cli
 from fairbid.clock import SimulatedClock
 from fairbid.domain.errors import NotPermitted
+from fairbid.services.evaluation import evaluate_section, start_evaluation
 from fairbid.services.supervision import leads_for_supervisor, supervision_overview
 from fairbid.settings import Settings
-from tests.factories import PASSWORD, World, check_and_publish, make_world
+from tests.factories import (
+    PASSWORD,
+    World,
+    answer_all_warnings,
+    check_and_publish,
+    draw_and_seat,
+    expert_pool,
+    make_world,
+    score_all,
+)
 
 
 @pytest.fixture
@@ -106,3 +116,32 @@ def test_leads_dashboard_and_cli_for_the_supervisor_only(
     assert json.loads(result.stdout)["leads"][0]["lead_id"] == top["lead_id"]
     bad = CliRunner().invoke(cli, [*base, "--format", "pdf"])
     assert bad.exit_code != 0 and "--output" in bad.output
+
+
+def test_bids_the_committee_disqualified_feed_the_red_flags(world: World) -> None:
+    """R036: the lowest bid failed the review (duration over the tender's 365 days, 条例 第五十一条) and another
+    bidder won — a disqualification the supervisor sees only if the committee's outcome reaches the records."""
+    w = world
+    s = check_and_publish(w, w.section())
+    w.jump(s.id)
+    w.clock.advance(timedelta(days=6))
+    for i, b in enumerate(w.bidders[:3]):
+        w.submit(s.id, b, w.seal(s.id, b, f"{8800000 + i * 100000}.00", duration=999 if i == 0 else 360))
+    w.jump(s.id)
+    for b in w.bidders[:3]:
+        w.decrypt(s.id, b)
+    assert w.jump(s.id) == "evaluation"
+    experts = expert_pool(w)
+    members = draw_and_seat(w, s.id, experts)
+    start_evaluation(s.id, uow=w.p.uow(), clock=w.clock, actor=w.operator.actor)
+    score_all(w, s.id, members, experts)
+    answer_all_warnings(w, s.id, members, experts)
+    before = leads_for_supervisor(uow=w.p.uow(), clock=w.clock, actor=w.supervisor.actor)
+    assert not [f for f in before["red_flags"] if f["code"] == "R036"]
+    result = evaluate_section(s.id, uow=w.p.uow(), clock=w.clock, actor=w.operator.actor)
+    assert result.candidates[0].bidder_id == w.bidders[1].organisation_id
+    assert w.jump(s.id) == "awarded"
+    report = leads_for_supervisor(uow=w.p.uow(), clock=w.clock, actor=w.supervisor.actor)
+    flagged = [f for f in report["red_flags"] if f["code"] == "R036"]
+    assert [f["subject_id"] for f in flagged] == [s.code]
+    assert "8,800,000.00" in flagged[0]["detail"]
