@@ -37,7 +37,6 @@ class LedgerAction(StrEnum):
     ORGANISATION_REGISTERED = "organisation:registered"
     USER_CREATED = "user:created"
     SIGNING_KEY_REGISTERED = "key:registered"  # a bidder's sealing key or an expert's report-signing key
-    USER_SIGNED_IN = "user:signed_in"
     PROJECT_CREATED = "project:created"
     SECTION_CREATED = "section:created"
     SECTION_CHECKED = "section:checked"
