@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -25,7 +24,7 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import State
 from starlette.requests import ClientDisconnect
 
-from fairbid.api.problems import PROBLEM_BASE
+from fairbid.api.problems import problem
 from fairbid.crypto.envelope import EnvelopeTooLarge
 from fairbid.settings import Settings
 
@@ -50,22 +49,13 @@ class UploadRefused(Exception):
 
 
 def refusal_response(request: Request, exc: UploadRefused) -> JSONResponse:
-    """The refusal as RFC 9457 problem details, shaped like ``fairbid.api.problems``' answers."""
-    body = {
-        "type": PROBLEM_BASE + exc.code,
-        "title": exc.title,
-        "status": exc.status,
-        "instance": request.url.path,
-        "code": exc.code,
-        "trace_id": uuid.uuid4().hex,
-        "detail": exc.detail,
-    }
-    headers: dict[str, str] = {}
+    """The refusal as RFC 9457 problem details (``fairbid.api.problems.problem``)."""
+    response = problem(request, status=exc.status, code=exc.code, title=exc.title, detail=exc.detail)
     if exc.retry_after is not None:
-        headers["Retry-After"] = str(exc.retry_after)
+        response.headers["Retry-After"] = str(exc.retry_after)
     if exc.close:
-        headers["Connection"] = "close"
-    return JSONResponse(body, status_code=exc.status, media_type="application/problem+json", headers=headers)
+        response.headers["Connection"] = "close"
+    return response
 
 
 class UploadGate:
