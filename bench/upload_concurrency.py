@@ -1,6 +1,6 @@
 """Sealed-bid upload under load: N concurrent bids of M MB against a live ``fairbid serve``, same run baseline.
 
-    .venv/bin/python bench/upload_concurrency.py [--bidders 200] [--mb 5]
+    .venv/bin/python bench/upload_concurrency.py [--bidders 200] [--mb 5] [--stalled 60 [--only-stalled]]
 
 Setup (not timed): a fresh SQLite database and data folder; N bidders with keys, a section in bidding
 whose deadline is an hour away, and one envelope of M MB sealed per bidder (random attachments, so the
@@ -17,6 +17,12 @@ All N uploads start together (a barrier); throughput is envelope MB over the wal
 the last answer; latency is per upload; the server's CPU time (from /proc) over the run shows what each
 server spends per GB when the loopback client, on the same cores, is what limits the wall clock.
 Printed: MB/s, p50 and p99 latency, server CPU s/GB, and the ratios fairbid/bare.
+
+With ``--stalled N`` (then on the same server, after the rush unless ``--only-stalled``): /healthz latency
+over ``--health-calls`` sequential calls, first with nothing else going on, then while N uploads (two per
+bidder, the most allowed at once) have sent their headers and half a body and stopped; one more bidder's
+upload is timed during the stall; then how long until the server cut the stalled ones (its idle timeout is
+set to ``--idle`` seconds). A /healthz call that takes longer than 10 s counts as failed.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -132,15 +140,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bidders", type=int, default=200)
     parser.add_argument("--mb", type=float, default=5.0)
+    parser.add_argument("--stalled", type=int, default=0, help="then time /healthz with this many stalled uploads")
+    parser.add_argument("--only-stalled", action="store_true", help="skip the bare and fairbid rush runs")
+    parser.add_argument("--idle", type=float, default=15.0, help="the server's upload idle timeout, seconds")
+    parser.add_argument("--health-calls", type=int, default=200)
     parser.add_argument("--serve-bare", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bare:
         _serve_bare(args.serve_bare)
         return
+    if args.stalled and args.bidders < args.stalled // 2 + 1:
+        parser.error("--stalled N needs at least N/2 + 1 bidders")
     console = Console()
     with tempfile.TemporaryDirectory(prefix="fairbid-upload-bench-") as work:
-        bodies, headers, url, server, platform = _setup(Path(work), args.bidders, int(args.mb * 1024 * 1024), console)
+        bodies, headers, url, server, platform = _setup(
+            Path(work), args.bidders, int(args.mb * 1024 * 1024), console, idle=args.idle
+        )
         try:
+            if args.stalled:
+                stall = _stall_run(url, bodies, headers, args.stalled, args.health_calls, args.idle, console)
+                _print_stall(stall, args, console)
+            if args.only_stalled:
+                return
             bare = _bare_run(bodies, console)
             console.print("fairbid: uploading …")
             assert server.proc is not None  # type: ignore[attr-defined]
@@ -173,9 +194,97 @@ def main() -> None:
     )
 
 
-def _bare_run(bodies: list[bytes], console: Console) -> Run:
-    import socket
+def _health(base: str, calls: int) -> tuple[list[float], int]:
+    """Latencies of ``calls`` sequential GET /healthz (one connection) and how many failed or took over 10 s."""
+    latencies: list[float] = []
+    failed = 0
+    with httpx.Client(base_url=base, timeout=10) as c:
+        for _ in range(calls):
+            t = time.perf_counter()
+            try:
+                ok = c.get("/healthz").status_code == 200
+            except httpx.TransportError:
+                ok = False
+            latencies.append(time.perf_counter() - t)
+            failed += not ok
+    return latencies, failed
 
+
+@dataclass(frozen=True, slots=True)
+class StallRun:
+    quiet: tuple[list[float], int]
+    stalled: tuple[list[float], int]
+    upload: tuple[float, int]  # latency and status of another bidder's upload during the stall
+    cut: list[float | None]  # per stalled upload: seconds from its stall to the server's answer, None if none
+
+
+def _stall_run(
+    url: str, bodies: list[bytes], headers: list[dict[str, str]], n: int, calls: int, idle: float, console: Console
+) -> StallRun:
+    parts = httpx.URL(url)
+    base = f"http://{parts.host}:{parts.port}"
+    console.print(f"stall: /healthz × {calls} with nothing else going on …")
+    quiet = _health(base, calls)
+    console.print(f"stall: {n} uploads send half a body and stop …")
+    socks: list[tuple[socket.socket, float]] = []
+    for i in range(n):
+        who = i // 2
+        body = bodies[who]
+        s = socket.create_connection((parts.host, parts.port))
+        s.sendall(
+            (
+                f"POST {parts.raw_path.decode()} HTTP/1.1\r\nHost: {parts.host}\r\n"
+                f"Authorization: {headers[who]['Authorization']}\r\nContent-Type: application/octet-stream\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode()
+            + body[: len(body) // 2]
+        )
+        socks.append((s, time.monotonic()))
+    time.sleep(1.0)  # let the server take them all in
+    stalled = _health(base, calls)
+    other = n // 2
+    t = time.perf_counter()
+    try:
+        with httpx.Client(timeout=max(60.0, idle * 3)) as c:
+            status = c.post(url, content=bodies[other], headers={**headers[other], **_OCTETS}).status_code
+    except httpx.TransportError:
+        status = 0
+    upload = (time.perf_counter() - t, status)
+    console.print("stall: waiting for the server to cut the stalled uploads …")
+    cut: list[float | None] = []
+    for s, since in socks:
+        s.settimeout(max(0.1, since + idle + 30 - time.monotonic()))
+        try:
+            answer = s.recv(64)
+            cut.append(time.monotonic() - since if answer.startswith(b"HTTP/1.1 408") else None)
+        except OSError:
+            cut.append(None)
+        s.close()
+    return StallRun(quiet, stalled, upload, cut)
+
+
+def _print_stall(run: StallRun, args: argparse.Namespace, console: Console) -> None:
+    table = Table(
+        title=f"/healthz, {args.health_calls} sequential calls, without and with {args.stalled} stalled uploads"
+    )
+    for col in ("phase", "p50 ms", "p99 ms", "max ms", "failed"):
+        table.add_column(col, justify="right")
+    for label, (lat, failed) in (("quiet", run.quiet), (f"{args.stalled} stalled", run.stalled)):
+        ordered = sorted(lat)
+        p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+        table.add_row(
+            label, f"{statistics.median(lat) * 1e3:.1f}", f"{p99 * 1e3:.1f}", f"{ordered[-1] * 1e3:.1f}", str(failed)
+        )
+    console.print(table)
+    cut = [c for c in run.cut if c is not None]
+    console.print(
+        f"another bidder's {args.mb:g} MB upload during the stall: HTTP {run.upload[1]} in {run.upload[0]:.2f} s; "
+        f"stalled uploads cut with 408: {len(cut)} of {len(run.cut)}"
+        + (f", {min(cut):.1f}–{max(cut):.1f} s after they stopped (idle timeout {args.idle:g} s)" if cut else "")
+    )
+
+
+def _bare_run(bodies: list[bytes], console: Console) -> Run:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -195,7 +304,7 @@ def _bare_run(bodies: list[bytes], console: Console) -> Run:
 
 
 def _setup(
-    work: Path, n: int, size: int, console: Console
+    work: Path, n: int, size: int, console: Console, *, idle: float = 30.0
 ) -> tuple[list[bytes], list[dict[str, str]], str, object, object]:
     from argon2 import PasswordHasher
 
@@ -228,7 +337,7 @@ def _setup(
     logs = work / "logs"
     logs.mkdir()
     server = LiveServer(settings, logs)
-    server.start()
+    server.start(env={"FAIRBID_UPLOAD_IDLE_TIMEOUT_SECONDS": repr(idle)})
     with httpx.Client(base_url=server.url, timeout=60) as c, ThreadPoolExecutor(8) as pool:
         headers = list(pool.map(lambda b: login(c, b), w.bidders))
     console.print("setup: every bidder signed in")
