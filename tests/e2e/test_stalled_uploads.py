@@ -33,8 +33,9 @@ _OCTETS = {"Content-Type": "application/octet-stream"}
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"upload_idle_timeout_seconds": IDLE})
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    """The test's settings with the shortened idle timeout, and any knobs a test passes (indirect)."""
+    return settings.model_copy(update={"upload_idle_timeout_seconds": IDLE, **getattr(request, "param", {})})
 
 
 @pytest.fixture(autouse=True)
@@ -153,3 +154,33 @@ def test_stalled_uploads_hold_no_thread_and_are_cut_after_the_idle_timeout_with_
     with httpx.Client(base_url=served, timeout=60) as c:
         r = c.post(path, content=envelopes[again.username], headers={**tokens[again.username], **_OCTETS})
     assert r.status_code == 201, r.text
+
+
+@pytest.mark.parametrize("settings", [{"uploads_in_flight": 1}], indirect=True)
+def test_past_the_server_cap_an_upload_is_refused_with_503_and_a_dropped_upload_frees_its_place(
+    platform: Platform, clock: SimulatedClock, served: str
+) -> None:
+    w = make_world(platform, clock, bidders=2)
+    s = check_and_publish(w, w.section())
+    assert w.jump(s.id) == "bidding"
+    first, second = w.bidders
+    envelopes = {b.username: w.seal(s.id, b, "9000000.00", size=16_384) for b in w.bidders}
+    path = f"/api/sections/{s.id}/bids"
+    tmp_dir = platform.blobs.tmp_dir
+    with httpx.Client(base_url=served, timeout=60) as c:
+        tokens = {b.username: login(c, b) for b in w.bidders}
+        held = _Stalled(served, path, tokens[first.username], envelopes[first.username])
+        _wait_for("the first upload to be received into a temp file", lambda: any(tmp_dir.iterdir()), 60)
+
+        r = c.post(path, content=envelopes[second.username], headers={**tokens[second.username], **_OCTETS})
+        assert r.status_code == 503, r.text
+        assert r.headers["content-type"].startswith("application/problem+json") and r.headers["retry-after"]
+        assert r.json()["code"] == "uploads-busy"
+        assert c.get("/healthz").status_code == 200
+
+        held.sock.close()  # the client gives up mid-body: its spool file goes, its place is freed
+        _wait_for("the dropped upload's temp file to be removed", lambda: not any(tmp_dir.iterdir()), 60)
+        r = c.post(path, content=envelopes[second.username], headers={**tokens[second.username], **_OCTETS})
+        assert r.status_code == 201, r.text
+    with platform.uow() as uow:
+        assert {b.bidder_id for b in uow.bids.in_section(s.id)} == {second.organisation_id}
