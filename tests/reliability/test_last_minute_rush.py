@@ -19,12 +19,13 @@ import httpx
 import pytest
 
 from fairbid.bootstrap import Platform
-from fairbid.clock import SimulatedClock
+from fairbid.clock import SimulatedClock, SystemClock
 from fairbid.crypto.digest import sm3_hex
 from fairbid.crypto.receipt import SignedReceipt, verify_receipt
 from fairbid.domain.bid import BidStatus
+from fairbid.services.party import SignIn, sign_in
 from fairbid.settings import Settings
-from tests.factories import make_world
+from tests.factories import PASSWORD, Party, make_world
 from tests.reliability.live import LiveServer, bidding_section, login, run_cli
 
 pytestmark = pytest.mark.slow
@@ -53,21 +54,30 @@ def _upload(c: httpx.Client, url: str, name: str, headers: dict[str, str], body:
     return _Outcome(name, started, time.perf_counter() - t, r.status_code, r.json(), r.headers["content-type"])
 
 
+def _token(platform: Platform, party: Party) -> dict[str, str]:
+    issued = sign_in(SignIn(party.username, PASSWORD), uow=platform.uow(), clock=SystemClock(), random=platform.random)
+    return {"Authorization": f"Bearer {issued.token}"}
+
+
 def test_last_minute_rush_every_upload_has_a_receipt_or_a_problem_and_none_is_lost(
     platform: Platform, clock: SimulatedClock, server: LiveServer, settings: Settings
 ) -> None:
     w = make_world(platform, clock, bidders=BIDDERS)
     s = bidding_section(w, deadline=datetime.now(UTC) + timedelta(hours=1))
     envelopes = {b.username: w.seal(s.id, b, f"{9_000_000 + i}.00") for i, b in enumerate(w.bidders)}
+    # Sign in before the server boots (the same database, real time): 200 Argon2 checks on a loaded 2-core
+    # machine must not eat into the seconds before the deadline.
+    t0 = time.time()
+    with ThreadPoolExecutor(4) as pool:
+        headers = dict(zip(envelopes, pool.map(lambda b: _token(platform, b), w.bidders), strict=True))
+    signed_in = time.time() - t0
     to_deadline = (s.schedule.bid_deadline - datetime.now(UTC)).total_seconds()
     server.start(speed=to_deadline / _DEADLINE_AFTER_BOOT)
     booted = time.time()  # the accelerated clock starts at boot, a moment before /healthz first answers
     url = f"{server.url}/api/sections/{s.id}/bids"
     limits = httpx.Limits(max_connections=BIDDERS + 10, max_keepalive_connections=BIDDERS + 10)
     with httpx.Client(base_url=server.url, timeout=60, limits=limits) as c:
-        with ThreadPoolExecutor(16) as pool:
-            headers = dict(zip(envelopes, pool.map(lambda b: login(c, b), w.bidders), strict=True))
-        signed_in = time.time() - booted
+        assert login(c, w.bidders[0])  # the server accepts sign-ins too
         wait = booted + _DEADLINE_AFTER_BOOT - _RUSH_LEAD - time.time()
         assert wait > 0, "the sign-ins took longer than the time to the deadline; raise _DEADLINE_AFTER_BOOT"
         time.sleep(wait)
@@ -130,7 +140,7 @@ def test_last_minute_rush_every_upload_has_a_receipt_or_a_problem_and_none_is_lo
     print(
         f"\nrush: {len(receipts)} receipts, {len(refused)} refused as late; upload latency p50 "
         f"{statistics.median(latencies):.2f} s, max {latencies[-1]:.2f} s; /healthz {len(health)} calls, "
-        f"max {max(h for h, _ in health):.2f} s; sign-ins done {signed_in:.1f} s after boot"
+        f"max {max(h for h, _ in health):.2f} s; 200 sign-ins took {signed_in:.1f} s before boot"
     )
 
 
