@@ -149,7 +149,7 @@ def test_an_append_rolled_back_leaves_the_tree_consistent(platform: Platform, cl
             record(
                 uow,
                 actor=AUDITOR,
-                action=LedgerAction.USER_SIGNED_IN,
+                action=LedgerAction.USER_CREATED,
                 subject_type="user",
                 subject_id="u",
                 payload={"commit": commit},
