@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from fairbid.clock import AcceleratedClock, SystemClock, SystemRandom
 from fairbid.crypto.key import PrivateKey, generate_key
 from fairbid.crypto.keystore import lock_private_key, unlock_private_key
+from fairbid.notify import Notifier, OutboxNotifier, SmtpNotifier
 from fairbid.ports import Clock, RandomSource
 from fairbid.settings import Settings
 from fairbid.store.blob import LocalBlobStore
@@ -37,6 +38,7 @@ class Platform:
     clock: Clock
     random: RandomSource
     platform_key: PrivateKey
+    notifier: Notifier
 
     def uow(self) -> SqlUnitOfWork:
         return self.uows()
@@ -55,6 +57,20 @@ def _platform_key(path: Path, passphrase: str) -> PrivateKey:
     tmp.write_bytes(lock_private_key(key, passphrase))
     tmp.replace(path)
     return key
+
+
+def _notifier(settings: Settings) -> Notifier:
+    """SMTP when a host is configured; otherwise an outbox folder of .eml files (no server needed)."""
+    if settings.smtp_host is None:
+        return OutboxNotifier(settings.outbox_dir, sender=settings.mail_sender)
+    return SmtpNotifier(
+        settings.smtp_host,
+        settings.smtp_port,
+        sender=settings.mail_sender,
+        starttls=settings.smtp_starttls,
+        username=settings.smtp_username,
+        password=None if settings.smtp_password is None else settings.smtp_password.get_secret_value(),
+    )
 
 
 def bootstrap(
@@ -88,4 +104,5 @@ def bootstrap(
         clock=clock,
         random=random or SystemRandom(),
         platform_key=key,
+        notifier=_notifier(settings),
     )

@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     upload_workers: int = Field(8, ge=1)  # threads checking and storing complete bodies; the rest wait
     # temp files of the blob store untouched this long are leftovers of a crash, swept at start-up
     temp_sweep_age_seconds: float = Field(3600.0, gt=0)
+    # notices (expert invitations): through SMTP when a host is set, else as .eml files in <data_dir>/outbox
+    mail_sender: str = "noreply@fairbid.local"
+    smtp_host: str | None = None
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_starttls: bool = True
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> Settings:
@@ -45,6 +52,10 @@ class Settings(BaseSettings):
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
 
     @property
     def platform_key_path(self) -> Path:

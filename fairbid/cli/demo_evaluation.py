@@ -17,7 +17,7 @@ from fairbid.crypto.key import generate_key, sign
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.credit_code import check_character
 from fairbid.domain.expert import SeatStatus, VenueRole
-from fairbid.notify import MemoryNotifier
+from fairbid.notify import OutboxNotifier
 from fairbid.services.committee import (
     CheckIn,
     DrawRequest,
@@ -57,6 +57,12 @@ def _code(rng: random.Random) -> str:
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     body = "12430000" + "".join(rng.choice(alphabet) for _ in range(9))  # 12: public institutions
     return body + check_character(body)
+
+
+def _where(p: Platform) -> str:
+    if isinstance(p.notifier, OutboxNotifier):
+        return f"as .eml files in {p.notifier.folder}"
+    return f"through {p.settings.smtp_host}" if p.settings.smtp_host else "by the notifier"
 
 
 def _pool_csv(rng: random.Random, size: int, bidder_codes: list[str]) -> str:
@@ -109,7 +115,7 @@ def run_remote_evaluation(
         "venues 株洲主场 + 长沙副场"
     )
 
-    notifier = MemoryNotifier()
+    notifier = p.notifier  # the outbox folder on the embedded default, SMTP when configured
     request = DrawRequest(section_id, {"A01": 3, "B02": 2}, {MAIN[0]: 2, PARTNER[0]: 3}, answer_minutes=60)
     draw = draw_committee_for_section(request, uow=p.uow(), clock=clock, actor=operator, notifier=notifier)
     actors = {s.expert_id: _account(p, clock, operator, s.expert_id, rng) for s in draw.seats}
@@ -123,7 +129,7 @@ def run_remote_evaluation(
     answer_invitation(section_id, True, uow=p.uow(), clock=clock, actor=actors[fresh.expert_id])
     console.print(
         f"[green]✓[/] committee of 5 drawn from the beacon (stream experts:{section_id[:8]}…:round:0/1), "
-        f"{len(notifier.sent)} invitations sent; one expert declined and was replaced in round 1"
+        f"{len(draw.seats)} invitations sent ({_where(p)}); one expert declined and was replaced in round 1"
     )
     members = [s for s in draw.seats if s.status is SeatStatus.ACCEPTED or s == fresh]
     for n, seat in enumerate(members):

@@ -1,5 +1,5 @@
-"""Notifications: a ``Notifier`` Protocol, an SMTP implementation and an in-memory one."""
+"""Notifications: a ``Notifier`` Protocol; SMTP, outbox-folder and in-memory implementations."""
 
-from fairbid.notify.notifier import DeliveryFailed, MemoryNotifier, Notice, Notifier, SmtpNotifier
+from fairbid.notify.notifier import DeliveryFailed, MemoryNotifier, Notice, Notifier, OutboxNotifier, SmtpNotifier
 
-__all__ = ["DeliveryFailed", "MemoryNotifier", "Notice", "Notifier", "SmtpNotifier"]
+__all__ = ["DeliveryFailed", "MemoryNotifier", "Notice", "Notifier", "OutboxNotifier", "SmtpNotifier"]

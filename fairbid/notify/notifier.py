@@ -1,19 +1,24 @@
 """Notifications (通知): invitations to drawn experts, reminders, notices. One Protocol, two adapters.
 
 ``SmtpNotifier`` sends through any SMTP server with the standard library (optionally STARTTLS and login);
-``MemoryNotifier`` keeps messages in a list for tests and the demo.
+``OutboxNotifier`` writes each message as an ``.eml`` file to a folder (the embedded default, no server needed:
+an operator or a mail relay picks them up); ``MemoryNotifier`` keeps messages in a list for tests and the demo.
 """
 
 from __future__ import annotations
 
+import os
 import smtplib
 import ssl
+import time
+import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 from typing import Protocol
 
-__all__ = ["DeliveryFailed", "MemoryNotifier", "Notice", "Notifier", "SmtpNotifier"]
+__all__ = ["DeliveryFailed", "MemoryNotifier", "Notice", "Notifier", "OutboxNotifier", "SmtpNotifier"]
 
 
 class DeliveryFailed(Exception):
@@ -67,6 +72,47 @@ class MemoryNotifier:
         return [n for n in self.sent if n.to == address]
 
 
+def _message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    message["Message-ID"] = make_msgid(domain=sender.partition("@")[2])
+    message.set_content(body, charset="utf-8")
+    return message
+
+
+class OutboxNotifier:
+    """Writes each message, complete with headers, as ``<folder>/<time>-<id>.eml`` (written whole, then renamed)."""
+
+    def __init__(self, folder: Path, *, sender: str) -> None:
+        _check_address(sender)
+        self.folder = folder
+        self.sender = sender
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        """Write the message; raise ``DeliveryFailed`` if the folder cannot take it."""
+        _check_address(to)
+        _check_header("subject", subject)
+        data = bytes(_message(self.sender, to, subject, body))
+        target = self.folder / f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.eml"  # sorts by time written
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".tmp")
+            with open(tmp, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            tmp.replace(target)  # a relay never sees half a message
+        except OSError as error:
+            raise DeliveryFailed(f"mail to {to} could not be written to {self.folder}: {error}") from error
+
+    def messages(self) -> list[Path]:
+        """The messages written so far, oldest first."""
+        return sorted(self.folder.glob("*.eml")) if self.folder.exists() else []
+
+
 class SmtpNotifier:
     """Sends plain-text UTF-8 mail through an SMTP server.
 
@@ -99,21 +145,11 @@ class SmtpNotifier:
         self.timeout = timeout
         self._context = ssl_context
 
-    def _message(self, to: str, subject: str, body: str) -> EmailMessage:
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = to
-        message["Subject"] = subject
-        message["Date"] = formatdate(localtime=False, usegmt=True)
-        message["Message-ID"] = make_msgid(domain=self.sender.partition("@")[2])
-        message.set_content(body, charset="utf-8")
-        return message
-
     def send(self, to: str, subject: str, body: str) -> None:
         """Send one message; raise ``DeliveryFailed`` if the server refuses it or cannot be reached."""
         _check_address(to)
         _check_header("subject", subject)
-        message = self._message(to, subject, body)
+        message = _message(self.sender, to, subject, body)
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as client:
                 client.ehlo()

@@ -7,6 +7,7 @@ until the evaluation starts, and from the public until the award (法 第三十�
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,7 +35,7 @@ from fairbid.domain.expert import (
 )
 from fairbid.domain.section import Section, SectionStatus
 from fairbid.ledger.chain import LedgerAction
-from fairbid.notify import Notifier
+from fairbid.notify import DeliveryFailed, Notifier
 from fairbid.ports import Clock
 from fairbid.services.evaluation_terms import default_terms, validate_terms
 from fairbid.services.trace import record
@@ -65,6 +66,8 @@ __all__ = [
     "replace_vacancies",
     "seat_no",
 ]
+
+log = logging.getLogger("fairbid.committee")
 
 _SYSTEM = frozenset({Role.OPERATOR, Role.MACHINE})
 
@@ -161,10 +164,18 @@ def _invite(uow: SqlUnitOfWork, section: Section, seats: list[tuple[str, str]]) 
 
 
 def _send(notifier: Notifier | None, notices: list[tuple[str, str, str]]) -> None:
+    """Send after the commit: the draw stands whatever the mail does. A failed invitation is logged; the seat
+    stays pending and an unanswered one is replaced when its answer time runs out (条例 第四十六条)."""
     if notifier is None:
         return
+    failed = 0
     for to, subject, body in notices:
-        notifier.send(to, subject, body)
+        try:
+            notifier.send(to, subject, body)
+        except DeliveryFailed as error:
+            failed += 1
+            cause = error.__cause__ or error  # the cause names no address: who sits is secret (法 第三十七条)
+            log.warning("invitation %d of %d not delivered: %s", failed, len(notices), type(cause).__name__)
 
 
 def draw_committee_for_section(

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from fairbid.notify import DeliveryFailed, MemoryNotifier, Notifier, SmtpNotifier
+from fairbid.notify import DeliveryFailed, MemoryNotifier, Notifier, OutboxNotifier, SmtpNotifier
 
 SENDER = "noreply@fairbid.example"
 
@@ -124,11 +124,29 @@ def test_smtp_notifier_reports_unreachable_server() -> None:
     ("to", "subject"),
     [("a@b.c\r\nBcc: x@y.z", "s"), ("not-an-address", "s"), ("a@b.c", "line\nBcc: x@y.z"), ("a@b.c", " ")],
 )
-def test_notifiers_refuse_header_injection_and_bad_addresses(to: str, subject: str) -> None:
+def test_notifiers_refuse_header_injection_and_bad_addresses(to: str, subject: str, tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         MemoryNotifier().send(to, subject, "b")
     with pytest.raises(ValueError):
         SmtpNotifier("127.0.0.1", 1, sender=SENDER).send(to, subject, "b")
+    outbox = OutboxNotifier(tmp_path / "outbox", sender=SENDER)
+    with pytest.raises(ValueError):
+        outbox.send(to, subject, "b")
+    assert outbox.messages() == []
+
+
+def test_outbox_notifier_writes_whole_messages_and_reports_a_folder_it_cannot_write(tmp_path: Path) -> None:
+    outbox = OutboxNotifier(tmp_path / "outbox", sender=SENDER)
+    outbox.send("a@example.org", "评标邀请", "请报到。")
+    outbox.send("b@example.org", "second", "2")
+    first, second = (message_from_bytes(f.read_bytes(), policy=default) for f in outbox.messages())
+    assert (first["To"], first["Subject"], first["From"]) == ("a@example.org", "评标邀请", SENDER)
+    assert isinstance(first, EmailMessage) and first.get_content().strip() == "请报到。"
+    assert second["To"] == "b@example.org"
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    with pytest.raises(DeliveryFailed, match="could not be written"):
+        OutboxNotifier(blocked, sender=SENDER).send("a@example.org", "s", "b")
 
 
 def test_smtp_notifier_refuses_password_without_starttls() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fairbid.api.deps import ActorDep, ClockDep, OptionalActorDep, UowDep
+from fairbid.api.deps import ActorDep, ClockDep, OptionalActorDep, PlatformDep, UowDep
 from fairbid.api.schemas.expert import AnswerIn, CheckInIn, CommitteeOut, DrawIn, SeatOut
 from fairbid.services.committee import (
     CheckIn,
@@ -37,10 +37,11 @@ def _out(v: CommitteeView) -> CommitteeOut:
 
 
 @router.post("", status_code=201, operation_id="draw_committee")
-def draw(section_id: str, body: DrawIn, uow: UowDep, clock: ClockDep, actor: ActorDep) -> CommitteeOut:
-    """Draw the committee from the pool, seeded by the section's beacon (法 第三十七条)."""
+def draw(section_id: str, body: DrawIn, platform: PlatformDep, actor: ActorDep) -> CommitteeOut:
+    """Draw the committee from the pool, seeded by the section's beacon (法 第三十七条); invitations are sent."""
     cmd = DrawRequest(section_id, **body.model_dump())
-    draw_committee_for_section(cmd, uow=uow, clock=clock, actor=actor)
+    uow = platform.uow()
+    draw_committee_for_section(cmd, uow=uow, clock=platform.clock, actor=actor, notifier=platform.notifier)
     return _out(committee_view(section_id, uow=uow, actor=actor))
 
 
@@ -58,9 +59,10 @@ def answer(section_id: str, body: AnswerIn, uow: UowDep, clock: ClockDep, actor:
 
 
 @router.post("/replacements", operation_id="replace_vacancies")
-def replacements(section_id: str, uow: UowDep, clock: ClockDep, actor: ActorDep) -> CommitteeOut:
-    """Expire unanswered invitations and draw replacements from the next round's stream."""
-    replace_vacancies(section_id, uow=uow, clock=clock, actor=actor)
+def replacements(section_id: str, platform: PlatformDep, actor: ActorDep) -> CommitteeOut:
+    """Expire unanswered invitations and draw replacements from the next round's stream; they are invited."""
+    uow = platform.uow()
+    replace_vacancies(section_id, uow=uow, clock=platform.clock, actor=actor, notifier=platform.notifier)
     return _out(committee_view(section_id, uow=uow, actor=actor))
 
 
