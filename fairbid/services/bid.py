@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from fairbid.crypto.envelope import verify_envelope_stream
+from fairbid.crypto.envelope import VerifiedEnvelope, verify_envelope_stream
 from fairbid.crypto.key import PrivateKey, PublicKey
 from fairbid.crypto.opening import open_envelope
 from fairbid.crypto.receipt import ReceiptFields, SignedReceipt, sign_receipt
@@ -93,7 +93,7 @@ def _active_key(uow: SqlUnitOfWork, org_id: str) -> PublicKey:
 @dataclass(frozen=True, slots=True)
 class SubmitBid:
     section_id: str
-    envelope: BinaryIO
+    envelope: BinaryIO | Path  # a stream, or a complete body the API already spooled under the blobs' tmp_dir
     client_ip: str | None = None
     received_at: datetime | None = None  # server clock when the request arrived (the API sets it first thing)
 
@@ -134,25 +134,35 @@ def submit_bid(
             section, None, bid_id="-", bidder_id=org_id, envelope_digest="-", envelope_size=0, received_at=received_at
         )
         public_key = _active_key(uow, org_id)
-    fd, tmp_name = tempfile.mkstemp(dir=blobs.tmp_dir)
-    tmp = Path(tmp_name)
-    try:
-        with open(fd, "wb") as out:
-            verified = verify_envelope_stream(
-                cmd.envelope,
-                out,
-                bidder_public_key=public_key,
-                expected_section_id=section.id,
-                expected_bidder_id=org_id,
-                max_bytes=max_bytes,
-            )
-            out.flush()
-            # On disk before the receipt says "stored": without this a power loss after the 201 could leave an
-            # empty or short file under the digest name (a process kill alone cannot; tests/reliability).
-            os.fsync(out.fileno())
-        blobs.adopt(tmp, verified.envelope_sm3)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    def check(src: BinaryIO, dst: BinaryIO | None) -> VerifiedEnvelope:
+        return verify_envelope_stream(
+            src,
+            dst,
+            bidder_public_key=public_key,
+            expected_section_id=section.id,
+            expected_bidder_id=org_id,
+            max_bytes=max_bytes,
+        )
+
+    if isinstance(cmd.envelope, Path):  # already whole on the blobs' disk: check it in place, then adopt it
+        with cmd.envelope.open("rb") as src:
+            verified = check(src, None)
+            os.fsync(src.fileno())  # on disk before the receipt says "stored" (see below)
+        blobs.adopt(cmd.envelope, verified.envelope_sm3)
+    else:
+        fd, tmp_name = tempfile.mkstemp(dir=blobs.tmp_dir)
+        tmp = Path(tmp_name)
+        try:
+            with open(fd, "wb") as out:
+                verified = check(cmd.envelope, out)
+                out.flush()
+                # On disk before the receipt says "stored": without this a power loss after the 201 could leave
+                # an empty or short file under the digest name (a process kill alone cannot; tests/reliability).
+                os.fsync(out.fileno())
+            blobs.adopt(tmp, verified.envelope_sm3)
+        finally:
+            tmp.unlink(missing_ok=True)
     with uow:
         section = uow.sections.get(cmd.section_id, for_update=True)  # serialise with the opening
         existing = uow.bids.for_bidder(section.id, org_id)

@@ -74,16 +74,15 @@ def _store(
     section_id: str, spool: Path, request: Request, platform: Platform, actor: Actor, received_at: datetime
 ) -> BidReceiptOut:
     """Check and store a complete envelope, and build the receipt (in a worker thread)."""
-    with spool.open("rb") as envelope:
-        view = submit_bid(
-            SubmitBid(section_id, envelope, request.client.host if request.client else None, received_at=received_at),
-            uow=platform.uow(),
-            clock=platform.clock,
-            actor=actor,
-            blobs=platform.blobs,
-            platform_key=platform.platform_key,
-            max_bytes=platform.settings.max_envelope_bytes,
-        )
+    view = submit_bid(  # the spool is adopted as the stored blob: the envelope is not written twice
+        SubmitBid(section_id, spool, request.client.host if request.client else None, received_at=received_at),
+        uow=platform.uow(),
+        clock=platform.clock,
+        actor=actor,
+        blobs=platform.blobs,
+        platform_key=platform.platform_key,
+        max_bytes=platform.settings.max_envelope_bytes,
+    )
     if view.receipt is None:
         raise RuntimeError("submission returned no receipt")
     # the newest signed head (published at section transitions, never per bid) and, once a head covers the
