@@ -1,4 +1,5 @@
-"""The scheduler loop of ``fairbid serve``: fire every section whose ``next_check`` has come.
+"""The scheduler loop of ``fairbid serve``: fire every section whose ``next_check`` has come, and open every
+evaluation session whose scheduled start has come with its committee seated.
 
 Due times live in the database, so after a restart the first pass fires whatever fell due meanwhile.
 """
@@ -11,6 +12,7 @@ import threading
 from fairbid.bootstrap import Platform
 from fairbid.domain.errors import FairbidError
 from fairbid.services.chronograph import advance_clock, due_section_ids
+from fairbid.services.evaluation import start_due_sessions
 from fairbid.services.ledger import publish_head
 
 __all__ = ["Scheduler", "run_due"]
@@ -30,6 +32,9 @@ def run_due(platform: Platform) -> int:
         fired += len(result.applied)
         for action in result.applied:
             log.info("section %s: %s -> %s", section_id, action.value, result.status)
+    for section_id in start_due_sessions(uow=platform.uow(), clock=platform.clock):
+        fired += 1
+        log.info("section %s: evaluation session opened by the machine at its scheduled start", section_id)
     publish_head(uow=platform.uow(), clock=platform.clock, platform_key=platform.platform_key)  # after transitions
     return fired
 

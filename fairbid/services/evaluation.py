@@ -36,11 +36,11 @@ from fairbid.services.evaluation_terms import (
     valid_bid_ids,
 )
 from fairbid.services.trace import candidate_snapshot, record, save_section, section_snapshot
-from fairbid.store.evaluation_store import CommitteeRepository, ScoreRepository, SessionRepository
+from fairbid.store.evaluation_store import CommitteeRepository, ScoreRepository, SessionRepository, parse_iso
 from fairbid.store.rows import CandidateRow, CommitteeRow
 from fairbid.store.uow import SqlUnitOfWork
 
-__all__ = ["EvaluationResult", "evaluate_section", "start_evaluation"]
+__all__ = ["EVALUATION_SESSION", "EvaluationResult", "evaluate_section", "start_due_sessions", "start_evaluation"]
 
 _SYSTEM = frozenset({Role.OPERATOR, Role.MACHINE})
 
@@ -87,66 +87,108 @@ def _price_scores(
     return summary, scores
 
 
+def _not_ready(uow: SqlUnitOfWork, section_id: str, row: CommitteeRow) -> str | None:
+    """Why the session cannot start yet, or None: every seat accepted (or replaced) and checked in."""
+    if row.evaluation_started_at is not None:
+        return "The evaluation session has already started."
+    draw = load_draw(row)
+    if not draw.is_complete:
+        return (
+            "Every drawn expert must accept (or be replaced) before the evaluation starts: "
+            f"{sum(1 for s in draw.active if s.status.value != 'accepted')} pending, {len(draw.vacant)} vacant."
+        )
+    checked = {a.expert_id for a in SessionRepository(uow.session).for_section(section_id) if a.action == "check_in"}
+    missing = [m for m in accepted_members(draw) if m not in checked]
+    if missing:
+        return f"{len(missing)} committee members have not checked in at their venue yet."
+    return None
+
+
+def _open_session(
+    uow: SqlUnitOfWork, section: Section, row: CommitteeRow, actor: Actor, now: datetime
+) -> dict[str, Any]:
+    """The machine reviews every decrypted bid (条例 第五十一条) and scores prices by the tender's formula with
+    K from the beacon (条例 第四十九条); the session is open from here. The caller commits."""
+    members = accepted_members(load_draw(row))
+    terms = row.plan["terms"]
+    req = requirements(section, terms)
+    bids = [b for b in uow.bids.in_section(section.id) if b.status is BidStatus.DECRYPTED and b.data is not None]
+    codes = {o_id: o.credit_code for o_id, o in uow.organisations.names([b.bidder_id for b in bids]).items()}
+    reviews = {b.id: review_bid(bid_facts(b, codes[b.bidder_id], req), req, now=now) for b in bids}
+    passed = {b.id: b.data.price for b in bids if b.data is not None and reviews[b.id].passed}
+    price: dict[str, Any] = {}
+    if passed:
+        price, scores = _price_scores(section, terms, passed)
+        ScoreRepository(uow.session).replace_machine(
+            section.id, {b: {PRICE_ITEM: s} for b, s in scores.items()}, now=now
+        )
+    state = {
+        "reviews": {bid_id: review_json(r) for bid_id, r in sorted(reviews.items())},
+        "scored": sorted(passed),
+        "price": price,
+        "started_at": now.isoformat(),
+    }
+    row.draw = {**row.draw, "machine": state}
+    row.evaluation_started_at = now
+    row.updated_at = now
+    record(
+        uow,
+        actor=actor,
+        action=LedgerAction.EVALUATION_STARTED,
+        subject_type="committee",
+        subject_id=section.id,
+        payload={
+            "members": len(members),
+            "reviews": {b: [r.check_id for r in rv.failures] for b, rv in sorted(reviews.items())},
+            "k": price.get("k"),
+            "benchmark": price.get("benchmark"),
+        },
+        now=now,
+    )
+    return state
+
+
 def start_evaluation(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> dict[str, Any]:
-    """Open the session: every seat accepted and checked in; the machine reviews every decrypted bid
+    """Open the session now: every seat accepted and checked in; the machine reviews every decrypted bid
     (条例 第五十一条) and scores prices by the tender's formula with K from the beacon (条例 第四十九条)."""
     now = clock.now()
     with uow:
         section, row = _in_evaluation(uow, section_id, actor)
         if row is None:
             raise _no_committee(section)
-        if row.evaluation_started_at is not None:
-            raise InvalidTransition("The evaluation session has already started.")
-        draw = load_draw(row)
-        if not draw.is_complete:
-            raise InvalidTransition(
-                "Every drawn expert must accept (or be replaced) before the evaluation starts: "
-                f"{sum(1 for s in draw.active if s.status.value != 'accepted')} pending, {len(draw.vacant)} vacant."
-            )
-        members = accepted_members(draw)
-        checked = {
-            a.expert_id for a in SessionRepository(uow.session).for_section(section_id) if a.action == "check_in"
-        }
-        missing = [m for m in members if m not in checked]
-        if missing:
-            raise InvalidTransition(f"{len(missing)} committee members have not checked in at their venue yet.")
-        terms = row.plan["terms"]
-        req = requirements(section, terms)
-        bids = [b for b in uow.bids.in_section(section.id) if b.status is BidStatus.DECRYPTED and b.data is not None]
-        codes = {o_id: o.credit_code for o_id, o in uow.organisations.names([b.bidder_id for b in bids]).items()}
-        reviews = {b.id: review_bid(bid_facts(b, codes[b.bidder_id], req), req, now=now) for b in bids}
-        passed = {b.id: b.data.price for b in bids if b.data is not None and reviews[b.id].passed}
-        price: dict[str, Any] = {}
-        if passed:
-            price, scores = _price_scores(section, terms, passed)
-            ScoreRepository(uow.session).replace_machine(
-                section.id, {b: {PRICE_ITEM: s} for b, s in scores.items()}, now=now
-            )
-        state = {
-            "reviews": {bid_id: review_json(r) for bid_id, r in sorted(reviews.items())},
-            "scored": sorted(passed),
-            "price": price,
-            "started_at": now.isoformat(),
-        }
-        row.draw = {**row.draw, "machine": state}
-        row.evaluation_started_at = now
-        row.updated_at = now
-        record(
-            uow,
-            actor=actor,
-            action=LedgerAction.EVALUATION_STARTED,
-            subject_type="committee",
-            subject_id=section.id,
-            payload={
-                "members": len(members),
-                "reviews": {b: [r.check_id for r in rv.failures] for b, rv in sorted(reviews.items())},
-                "k": price.get("k"),
-                "benchmark": price.get("benchmark"),
-            },
-            now=now,
-        )
+        reason = _not_ready(uow, section_id, row)
+        if reason is not None:
+            raise InvalidTransition(reason)
+        state = _open_session(uow, section, row, actor, now)
         uow.commit()
     return state
+
+
+EVALUATION_SESSION = Actor(role=Role.MACHINE, job="evaluation-session")
+
+
+def start_due_sessions(*, uow: SqlUnitOfWork, clock: Clock) -> list[str]:
+    """The machine opens every session whose scheduled start has come and whose seats are all accepted and
+    checked in (机器管: nobody has to press start); returns the sections started. A session not ready at its
+    time waits for the next pass, or for the operator's ``start_evaluation``."""
+    now = clock.now()
+    with uow:
+        due = [
+            row.section_id
+            for row in CommitteeRepository(uow.session).not_started()
+            if parse_iso(row.plan["evaluation_start"]) <= now
+        ]
+    started = []
+    for section_id in due:
+        with uow:
+            section = uow.sections.get(section_id)
+            row = CommitteeRepository(uow.session).get(section_id)
+            if section.status is not SectionStatus.EVALUATION or _not_ready(uow, section_id, row) is not None:
+                continue
+            _open_session(uow, section, row, EVALUATION_SESSION, now)
+            uow.commit()
+        started.append(section_id)
+    return started
 
 
 def _fail(uow: SqlUnitOfWork, section: Section, actor: Actor, now: datetime, reason: str) -> EvaluationResult:

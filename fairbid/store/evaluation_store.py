@@ -248,6 +248,13 @@ class CommitteeRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
 
+    def not_started(self) -> list[CommitteeRow]:
+        """Committees whose session has not started yet (the machine starts them when due)."""
+        stmt = (
+            select(CommitteeRow).where(CommitteeRow.evaluation_started_at.is_(None)).order_by(CommitteeRow.section_id)
+        )
+        return list(self._s.scalars(stmt))
+
     def find(self, section_id: str) -> CommitteeRow | None:
         return self._s.get(CommitteeRow, section_id)
 
