@@ -6,11 +6,20 @@ For each database (SQLite file; PostgreSQL when reachable), in the same run and 
 - append: one transaction running ``fairbid.services.trace.record`` (head lock, SM3 entry hash, Merkle leaf
   and node row on the entry) and committing — what every use case pays per entry. Target: within 2×.
 
-Then proofs and verification: inclusion proofs read from the database (``prove_entry``), the full
-``verify_ledger`` over the database, and at 1 M entries (in memory) proof size and time and the full
-verification (chain, hashes, Merkle tree rebuilt, heads checked).
+Then proofs read from the database as the API serves them, each in its own unit of work: inclusion proofs
+of random entries against the newest head (``prove_entry``, target: single-digit milliseconds) and the
+consistency proof between the two heads (``consistency_proof``), median and p95, every one checked
+(``verify_receipt_proof``, ``verify_consistency``) outside the timing; "÷ plain insert" is the proof's
+median over the plain insert's (a proof reads, an insert commits: with SQLite's synchronous=FULL the insert
+is mostly an fsync, so this says more about the disk than about the proof). Then the full ``verify_ledger``
+over the database (median of three), and at 1 M entries (in memory) proof size and time and the full
+verification (chain, hashes, Merkle tree rebuilt, heads checked). The load average is printed with each
+database: on a shared machine every absolute figure moves with it.
 
-Run: .venv/bin/python bench/ledger_append.py [--entries N] [--million N] [--pg URL]
+Run: .venv/bin/python bench/ledger_append.py [--entries N] [--proofs N] [--million N (0: skip)]
+     [--pg URL] [--only sqlite|postgresql]
+(--pg, default $FAIRBID_BENCH_PG_URL or postgresql://postgres@127.0.0.1:5432/test, is the server; the bench
+creates a scratch database on it and drops it afterwards.)
 """
 
 from __future__ import annotations
@@ -40,10 +49,10 @@ from fairbid.clock import SimulatedClock
 from fairbid.crypto.key import generate_key
 from fairbid.domain.actor import Actor, Role
 from fairbid.ledger.chain import GENESIS_HASH, EntryContent, LedgerAction, entry_hash, verify_chain
-from fairbid.ledger.export import entry_leaf
-from fairbid.ledger.head import KeyHeadSigner, sign_tree_head
+from fairbid.ledger.export import entry_leaf, verify_receipt_proof
+from fairbid.ledger.head import KeyHeadSigner, SignedTreeHead, sign_tree_head
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree, leaf_hash, verify_consistency, verify_inclusion
-from fairbid.services.ledger import prove_entry, publish_head, verify_ledger
+from fairbid.services.ledger import consistency_proof, prove_entry, publish_head, verify_ledger
 from fairbid.services.trace import record
 from fairbid.store.blob import LocalBlobStore
 from fairbid.store.database import make_engine, normalise_url
@@ -68,8 +77,17 @@ def _us(seconds: float) -> str:
     return f"{seconds * 1e6:,.0f} µs"
 
 
-def bench_append(url: str, label: str, entries: int, batch: int = 100) -> dict[str, Any]:
-    """Interleaved batches of plain inserts and ledger appends, one transaction per entry each."""
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def _load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def bench_append(url: str, label: str, entries: int, proofs: int, batch: int = 100) -> dict[str, Any]:
+    """Interleaved batches of plain inserts and ledger appends, one transaction per entry each; then proofs."""
+    load_before = _load()
     upgrade(url)
     engine = make_engine(url)
     blobs = LocalBlobStore(Path(tempfile.mkdtemp(prefix="fairbid-bench-blobs-")))
@@ -119,6 +137,10 @@ def bench_append(url: str, label: str, entries: int, batch: int = 100) -> dict[s
             fn(i)
         return (time.perf_counter() - t0) / batch
 
+    clock = SimulatedClock(now + timedelta(days=1))
+    key = generate_key()
+    signer = KeyHeadSigner(key)
+    heads: list[SignedTreeHead | None] = []
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(f"{label}: plain vs append", total=2 * entries)
         while n_append < entries:
@@ -130,22 +152,39 @@ def bench_append(url: str, label: str, entries: int, batch: int = 100) -> dict[s
             append_times.append(a)
             ratios.append(a / p)
             progress.advance(task, 2 * batch)
-    clock = SimulatedClock(now + timedelta(days=1))
-    key = generate_key()
-    publish_head(uow=uows(), clock=clock, platform_key=key, force=True)
-    proof_times = []
+            if not heads and n_append >= entries // 2:  # a first head halfway (untimed), for a consistency proof
+                heads.append(publish_head(uow=uows(), clock=clock, platform_key=key, force=True))
+    clock.advance(timedelta(seconds=1))
+    heads.append(publish_head(uow=uows(), clock=clock, platform_key=key, force=True))
+    first, second = heads
+    assert first is not None and second is not None and second.tree_size == n_append
+    proof_times: list[float] = []
+    cons_times: list[float] = []
     sizes = []
     rng = random.Random(7)
-    for _ in range(200):
-        seq = rng.randrange(entries)
+    for i in range(proofs + 20):  # the first 20 warm the pool and the statement caches, untimed
+        seq = rng.randrange(n_append)
         t0 = time.perf_counter()
         proof = prove_entry(seq, uow=uows())
-        proof_times.append(time.perf_counter() - t0)
+        t1 = time.perf_counter()
+        path = consistency_proof(first.tree_size, second.tree_size, uow=uows())
+        t2 = time.perf_counter()
+        if i >= 20:
+            proof_times.append(t1 - t0)
+            cons_times.append(t2 - t1)
+        # every proof checked, outside the timing: signed head, audit path, consistency path
+        assert verify_receipt_proof(proof, signer) == second
+        verify_consistency(
+            first.tree_size, second.tree_size, [bytes.fromhex(h) for h in path], first.root_hash, second.root_hash
+        )
         sizes.append(len(proof["inclusion"]))
-    t0 = time.perf_counter()
-    report = verify_ledger(uow=uows(), actor=ACTOR, verifier=KeyHeadSigner(key))
-    verify_s = time.perf_counter() - t0
-    assert report.ok, report.first_problem
+    verify_times = []
+    for _ in range(3):  # the median of three: the first also compiles the ORM loads the proofs no longer use
+        t0 = time.perf_counter()
+        report = verify_ledger(uow=uows(), actor=ACTOR, verifier=signer)
+        verify_times.append(time.perf_counter() - t0)
+        assert report.ok, report.first_problem
+    verify_s = statistics.median(verify_times)
     engine.dispose()
     return {
         "label": label,
@@ -153,9 +192,16 @@ def bench_append(url: str, label: str, entries: int, batch: int = 100) -> dict[s
         "plain": statistics.median(plain_times),
         "append": statistics.median(append_times),
         "ratio": statistics.median(ratios),
+        "ratio_iqr": statistics.quantiles(ratios, n=4, method="inclusive")[::2],
+        "proofs": proofs,
         "proof": statistics.median(proof_times),
+        "proof_p95": _p95(proof_times),
         "proof_hashes": max(sizes),
+        "cons": statistics.median(cons_times),
+        "cons_p95": _p95(cons_times),
+        "cons_sizes": (first.tree_size, second.tree_size),
         "verify": verify_s,
+        "load": f"{load_before} → {_load()}",
     }
 
 
@@ -254,47 +300,85 @@ def _pg_database(url: str) -> tuple[str, Callable[[], None]] | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=2000, help="entries appended per database")
-    parser.add_argument("--million", type=int, default=1_000_000, help="entries for the in-memory proofs")
+    parser.add_argument("--proofs", type=int, default=1000, help="inclusion and consistency proofs timed per database")
     parser.add_argument(
-        "--pg", default=os.environ.get("FAIRBID_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+        "--million", type=int, default=1_000_000, help="entries for the in-memory proofs (0: skip that part)"
     )
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("FAIRBID_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"),
+        help="PostgreSQL server URL (a scratch database is created on it and dropped)",
+    )
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), help="run one database only")
     args = parser.parse_args()
+    if args.entries < 200 or args.proofs < 2:
+        parser.error("--entries must be at least 200 (a head halfway and one at the end), --proofs at least 2")
     results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        results.append(bench_append(f"sqlite:///{tmp}/bench.db", "SQLite (file, WAL)", args.entries))
-    pg = _pg_database(args.pg)
+    if args.only != "postgresql":
+        with tempfile.TemporaryDirectory() as tmp:
+            results.append(bench_append(f"sqlite:///{tmp}/bench.db", "SQLite", args.entries, args.proofs))
+    pg = _pg_database(args.pg) if args.only != "sqlite" else None
     if pg is not None:
         url, drop = pg
         try:
-            results.append(bench_append(url, "PostgreSQL", args.entries))
+            results.append(bench_append(url, "PostgreSQL", args.entries, args.proofs))
         finally:
             drop()
-    table = Table(title="Ledger append through the unit of work (one transaction per entry)")
+    table = Table(title="Ledger append through the unit of work (SQLite: file, WAL; one transaction per entry)")
     for col in (
         "database",
         "entries",
         "plain insert",
         "trace.record",
-        "ratio (median of batches)",
-        "proof from DB",
-        "proof hashes",
+        "ratio",
+        "ratio IQR",
         "verify_ledger",
-        "per entry",
+        "load 1/5/15",
     ):
         table.add_column(col, justify="right")
     for r in results:
+        lo, hi = r["ratio_iqr"]
         table.add_row(
             r["label"],
             f"{r['entries']:,}",
             _us(r["plain"]),
             _us(r["append"]),
             f"{r['ratio']:.2f}×",
-            _us(r["proof"]),
-            str(r["proof_hashes"]),
+            f"{lo:.2f}–{hi:.2f}×",
             f"{r['verify']:.2f} s",
-            _us(r["verify"] / r["entries"]),
+            r["load"],
         )
     console.print(table)
+    title = "Proofs from the database, one unit of work each, every one verified (untimed)"
+    if results:
+        a, b = results[0]["cons_sizes"]
+        title += f"; consistency {a:,} → {b:,}"
+    table = Table(title=title)
+    for col in (
+        "database",
+        "proofs",
+        "inclusion median",
+        "p95",
+        "hashes",
+        "÷ plain insert",
+        "consistency median",
+        "p95",
+    ):
+        table.add_column(col, justify="right")
+    for r in results:
+        table.add_row(
+            r["label"],
+            f"{r['proofs']:,}",
+            _us(r["proof"]),
+            _us(r["proof_p95"]),
+            str(r["proof_hashes"]),
+            f"{r['proof'] / r['plain']:.2f}",
+            _us(r["cons"]),
+            _us(r["cons_p95"]),
+        )
+    console.print(table)
+    if args.million <= 0:
+        return
     m = bench_million(args.million)
     t = Table(title=f"{m['count']:,} entries in memory")
     t.add_column("figure")

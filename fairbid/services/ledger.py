@@ -248,21 +248,41 @@ def list_heads(*, uow: SqlUnitOfWork) -> list[tuple[SignedTreeHead, datetime]]:
         return HeadRepository(uow.session).published()
 
 
+def _proof_reads(uow: SqlUnitOfWork) -> None:
+    """Open the unit of work's connection for a proof's reads (call first thing inside ``with uow``).
+
+    On PostgreSQL the reads run in autocommit: no BEGIN and no ROLLBACK, two of a proof's round trips. No
+    transaction is needed to keep them consistent: the head is read first, every entry it covers committed
+    before it was signed (``publish_head`` holds the appenders' lock), rows are never updated, and each later
+    statement sees a snapshot at least as new (under READ COMMITTED, PostgreSQL's default, statements inside
+    a transaction get their own snapshots anyway). The pool restores the isolation level when the connection
+    is returned (``tests/ledger/test_ledger_proof_reads.py`` checks the next unit of work rolls back). SQLite
+    keeps its transaction: its BEGIN costs no round trip, and the engine's begin hook issues one regardless.
+    """
+    session = uow.session
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def prove_entry(seq: int, *, uow: SqlUnitOfWork) -> dict[str, Any]:
     """The inclusion proof of entry ``seq`` against the newest signed head, as a receipt carries it.
 
     Raises ``NotFound`` when no published head covers the entry yet (the next comes with the next section
     transition).
+
+    Two queries: the newest head with the entry's hash, then the node rows of the path. The head's
+    signature is not checked here — the platform signed it, and the reader checks it
+    (``export.verify_receipt_proof``); the tree's frontier is not read — a proof does not need it.
     """
     with uow:
-        head = HeadRepository(uow.session).latest()
+        _proof_reads(uow)
+        head, entry = HeadRepository(uow.session).latest_and_entry(seq)
         if head is None or not 0 <= seq < head.tree_size:
             raise NotFound(f"No published head covers ledger entry {seq} yet; heads follow section transitions.")
-        row = uow.session.get(LedgerEntryRow, seq)
-        if row is None:
+        if entry is None:
             raise NotFound(f"Ledger entry {seq} does not exist.")
-        tree = MerkleTree(SqlNodeStore(uow.session, head.tree_size))
-        return receipt_proof(tree, seq=seq, entry_hash=row.entry_hash, head=head)
+        tree = MerkleTree(SqlNodeStore(uow.session, head.tree_size), load_frontier=False)
+        return receipt_proof(tree, seq=seq, entry_hash=entry, head=head)
 
 
 def ledger_receipt(seq: int, *, uow: SqlUnitOfWork) -> dict[str, Any]:
@@ -273,15 +293,15 @@ def ledger_receipt(seq: int, *, uow: SqlUnitOfWork) -> dict[str, Any]:
     ``GET /api/ledger/proofs/SEQ``) fetches the proof once the next head is out.
     """
     with uow:
-        head = HeadRepository(uow.session).latest()
-        row = uow.session.get(LedgerEntryRow, seq)
-        if row is None:
+        _proof_reads(uow)
+        head, entry = HeadRepository(uow.session).latest_and_entry(seq)
+        if entry is None:
             raise NotFound(f"Ledger entry {seq} does not exist.")
-        out: dict[str, Any] = {"seq": seq, "entry_hash": row.entry_hash, "tree_head": None, "inclusion": None}
+        out: dict[str, Any] = {"seq": seq, "entry_hash": entry, "tree_head": None, "inclusion": None}
         if head is not None:
             out["tree_head"] = head.to_json()
             if seq < head.tree_size:
-                tree = MerkleTree(SqlNodeStore(uow.session, head.tree_size))
+                tree = MerkleTree(SqlNodeStore(uow.session, head.tree_size), load_frontier=False)
                 out["inclusion"] = [h.hex() for h in tree.inclusion_proof(seq, head.tree_size)]
         return out
 
@@ -289,10 +309,10 @@ def ledger_receipt(seq: int, *, uow: SqlUnitOfWork) -> dict[str, Any]:
 def consistency_proof(first: int, second: int, *, uow: SqlUnitOfWork) -> list[str]:
     """The RFC 9162 consistency proof between two published head sizes (hex hashes)."""
     with uow:
-        sizes = {h.tree_size for h in HeadRepository(uow.session).all()}
-        if second not in sizes or not 0 <= first <= second:
+        _proof_reads(uow)
+        if not 0 <= first <= second or not HeadRepository(uow.session).has_size(second):
             raise InvalidInput(f"No consistency proof from {first} to {second}: {second} is not a published head size.")
-        tree = MerkleTree(SqlNodeStore(uow.session, second))
+        tree = MerkleTree(SqlNodeStore(uow.session, second), load_frontier=False)
         return [h.hex() for h in tree.consistency_proof(first, second)]
 
 

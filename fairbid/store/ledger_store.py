@@ -14,7 +14,8 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, bindparam, func, insert, select, text
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from fairbid.ledger.chain import EntryContent
@@ -31,19 +32,38 @@ __all__ = [
     "lock_ledger",
 ]
 
-_INSERT = insert(
-    cast(Table, LedgerEntryRow.__table__)
-)  # built once: statement construction costs more than SQLite's insert
-_HEAD = text("SELECT seq, entry_hash FROM ledger_entries ORDER BY seq DESC LIMIT 1")
-_PG_LOCK = text("SELECT pg_advisory_xact_lock(4207001)")  # the lock of LedgerRepository.lock_head
+_ENTRIES = cast(Table, LedgerEntryRow.__table__)
+_HEADS = cast(Table, LedgerHeadRow.__table__)
+# Statements are built once and run as Core on the session's connection: building an ORM statement and
+# loading ORM rows cost more than SQLite's insert, and several times a proof's whole query on PostgreSQL.
+_INSERT = insert(_ENTRIES)
+# no parameters, so sent as driver SQL: no compiled-cache lookup (about 10 µs of a 200 µs SQLite append)
+_HEAD = "SELECT seq, entry_hash FROM ledger_entries ORDER BY seq DESC LIMIT 1"
+_PG_LOCK = "SELECT pg_advisory_xact_lock(4207001)"  # the lock of LedgerRepository.lock_head
+_NODE_ROWS = select(_ENTRIES.c.seq, _ENTRIES.c.merkle_nodes).where(
+    _ENTRIES.c.seq.in_(bindparam("seqs", expanding=True))
+)
+_ENTRY_HASH = select(_ENTRIES.c.entry_hash).where(_ENTRIES.c.seq == bindparam("seq"))
+_HEAD_COLUMNS = (_HEADS.c.tree_size, _HEADS.c.root_hash, _HEADS.c.timestamp_ms, _HEADS.c.signature)
+_LATEST_HEAD = select(*_HEAD_COLUMNS).order_by(_HEADS.c.tree_size.desc()).limit(1)
+_latest = _LATEST_HEAD.subquery()
+# the newest head and one entry's hash in one round trip (no row at all when no head is published)
+_LATEST_HEAD_AND_ENTRY = select(
+    _latest.c.tree_size,
+    _latest.c.root_hash,
+    _latest.c.timestamp_ms,
+    _latest.c.signature,
+    _ENTRY_HASH.scalar_subquery(),
+)
+_HEAD_OF_SIZE = select(_HEADS.c.tree_size).where(_HEADS.c.tree_size == bindparam("size"))
 
 
 def lock_ledger(session: Session) -> tuple[int, str | None]:
     """Serialise appenders and return (last seq, its hash), as ``LedgerRepository.lock_head`` does, in Core."""
     conn = session.connection()
     if conn.dialect.name == "postgresql":
-        conn.execute(_PG_LOCK)
-    row = conn.execute(_HEAD).first()
+        conn.exec_driver_sql(_PG_LOCK)
+    row = conn.exec_driver_sql(_HEAD).first()
     return (-1, None) if row is None else (int(row[0]), str(row[1]))
 
 
@@ -68,8 +88,7 @@ class SqlNodeStore:
         out = {i: self.pending[i] for i in indices if i in self.pending}
         wanted = [i for i in indices if i not in out]
         if wanted:
-            stmt = select(LedgerEntryRow.seq, LedgerEntryRow.merkle_nodes).where(LedgerEntryRow.seq.in_(wanted))
-            for seq, nodes in self.session.execute(stmt):
+            for seq, nodes in self.session.connection().execute(_NODE_ROWS, {"seqs": wanted}):
                 if nodes is None:
                     raise RuntimeError(f"ledger entry {seq} has no Merkle nodes (written before the Merkle log)")
                 out[seq] = bytes(nodes)
@@ -170,11 +189,11 @@ class FrontierCache:
 FRONTIERS = FrontierCache()
 
 
-def _head(row: LedgerHeadRow) -> SignedTreeHead:
+def _head(row: LedgerHeadRow | Row[Any]) -> SignedTreeHead:  # an ORM row or a Core row of its columns
     return SignedTreeHead(
-        tree_size=row.tree_size,
+        tree_size=int(row.tree_size),
         root_hash=bytes.fromhex(row.root_hash),
-        timestamp_ms=row.timestamp_ms,
+        timestamp_ms=int(row.timestamp_ms),
         signature=bytes.fromhex(row.signature),
     )
 
@@ -199,8 +218,25 @@ class HeadRepository:
         self.session.flush()
 
     def latest(self) -> SignedTreeHead | None:
-        row = self.session.scalars(select(LedgerHeadRow).order_by(LedgerHeadRow.tree_size.desc()).limit(1)).first()
-        return None if row is None else _head(row)
+        """The newest head (the largest), or ``None`` before the first is published."""
+        row = self.session.connection().execute(_LATEST_HEAD).first()
+        return None if row is None else _head(cast(Row[Any], row))
+
+    def latest_and_entry(self, seq: int) -> tuple[SignedTreeHead | None, str | None]:
+        """The newest head and the ``entry_hash`` of entry ``seq`` (``None`` if there is no such entry).
+
+        One query while a head exists (what a proof or a receipt reads first); a second one, for the entry
+        alone, only before the first head is published.
+        """
+        conn = self.session.connection()
+        row = conn.execute(_LATEST_HEAD_AND_ENTRY, {"seq": seq}).first()
+        if row is not None:
+            return _head(cast(Row[Any], row)), row[4]
+        return None, conn.execute(_ENTRY_HASH, {"seq": seq}).scalar()
+
+    def has_size(self, tree_size: int) -> bool:
+        """Whether a head of ``tree_size`` entries was published."""
+        return self.session.connection().execute(_HEAD_OF_SIZE, {"size": tree_size}).first() is not None
 
     def all(self) -> list[SignedTreeHead]:
         return [_head(r) for r in self.session.scalars(select(LedgerHeadRow).order_by(LedgerHeadRow.tree_size))]
