@@ -24,6 +24,7 @@ from fairbid.ledger.head import HeadVerifier, KeyHeadSigner, SignedTreeHead, sig
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree, verify_consistency
 from fairbid.ports import Clock
 from fairbid.services.trace import bid_snapshot, candidate_snapshot, section_snapshot
+from fairbid.store.database import READ_ONLY
 from fairbid.store.ledger_store import HeadRepository, SqlNodeStore, backfill_merkle_nodes
 from fairbid.store.rows import LedgerEntryRow
 from fairbid.store.uow import SqlUnitOfWork
@@ -257,11 +258,14 @@ def _proof_reads(uow: SqlUnitOfWork) -> None:
     statement sees a snapshot at least as new (under READ COMMITTED, PostgreSQL's default, statements inside
     a transaction get their own snapshots anyway). The pool restores the isolation level when the connection
     is returned (``tests/ledger/test_ledger_proof_reads.py`` checks the next unit of work rolls back). SQLite
-    keeps its transaction: its BEGIN costs no round trip, and the engine's begin hook issues one regardless.
+    keeps its transaction (its BEGIN costs no round trip) but begins deferred, without the write lock the
+    engine's begin hook otherwise takes: under WAL the reads see a snapshot and never wait on an appender.
     """
     session = uow.session
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    else:  # SQLite: a deferred BEGIN, so a proof never queues behind a writer holding the lock
+        session.connection(execution_options={READ_ONLY: True})
 
 
 def prove_entry(seq: int, *, uow: SqlUnitOfWork) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["make_engine", "make_session_factory", "normalise_url"]
+__all__ = ["READ_ONLY", "make_engine", "make_session_factory", "normalise_url"]
 
 
 def normalise_url(url: str) -> str:
@@ -34,9 +34,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = "fairbid_read_only"
+"""Execution option of a unit of work that only reads: on SQLite it begins without the write lock."""
+
+
 def _sqlite_begin(conn: Any) -> None:
-    # BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade. A unit of work
+    # that only reads begins deferred instead: under WAL it reads its snapshot and never waits on a writer.
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

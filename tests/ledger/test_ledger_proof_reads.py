@@ -245,3 +245,25 @@ def test_a_tree_opened_for_proofs_reads_its_frontier_only_when_needed() -> None:
     lazy_copy.append(b"next")  # appending reads the frontier first
     eager.append(b"next")
     assert lazy_copy.root() == eager.root() and lazy_copy.size == 78
+
+
+def test_a_proof_on_sqlite_does_not_wait_for_a_writer_holding_the_lock(
+    ledger: tuple[Platform, MerkleTree, list[str]], clock: SimulatedClock
+) -> None:
+    """A proof's unit of work begins deferred on SQLite: it reads its WAL snapshot while an appender holds
+    the write lock (with BEGIN IMMEDIATE it would wait out the busy timeout, then fail 'database is locked')."""
+    platform, tree, _ = ledger
+    if platform.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL readers never wait on writers")
+    with platform.uow() as uow:  # a writer mid-append: the lock is held, nothing committed
+        record(
+            uow,
+            actor=ACTOR,
+            action=LedgerAction.BID_SUBMITTED,
+            subject_type="bid",
+            subject_id="in-flight",
+            payload={},
+            now=clock.now(),
+        )
+        proof = prove_entry(3, uow=platform.uow())
+        assert proof["inclusion"] == [h.hex() for h in tree.inclusion_proof(3, proof["tree_head"]["tree_size"])]
