@@ -156,9 +156,10 @@ ACCESS: tuple[Grant, ...] = (
     _g(
         "list_bids",
         _SIGNED_IN,
-        _AFTER_OPENING,
+        _OPENED,
         "secret-read",
-        "bids and their count secret until the opening (法 第二十二条); signed in",
+        "bids and their count secret until the opening (法 第二十二条), and for ever if it never comes (a "
+        "section cancelled or failed before it); signed in",
     ),
     # the expert pool and the venues: no section
     _g("import_experts", {Role.OPERATOR}, None, "change", "the centre keeps the expert pool (条例 第四十五条)"),

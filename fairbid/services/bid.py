@@ -360,6 +360,6 @@ def list_opened_bids(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> li
             section = uow.sections.get(section_id)
         except NotFound as e:
             raise NotFound(_SECRET) from e
-        if section.status.bids_are_secret:
+        if section.bids_sealed:
             raise NotFound(_SECRET)
         return [b for b in uow.bids.in_section(section.id) if b.status is not BidStatus.WITHDRAWN]

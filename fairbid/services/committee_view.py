@@ -11,12 +11,13 @@ from typing import Any
 
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.expert import committee_names_visible
-from fairbid.domain.section import SectionStatus
-from fairbid.services.committee import load_draw
+from fairbid.domain.section import Section, SectionStatus
+from fairbid.services.committee import accepted_members, load_draw
 from fairbid.store.evaluation_store import CommitteeRepository, ExpertRepository, SessionRepository
+from fairbid.store.rows import CommitteeRow
 from fairbid.store.uow import SqlUnitOfWork
 
-__all__ = ["CommitteeView", "SeatView", "committee_view"]
+__all__ = ["CommitteeView", "SeatView", "committee_view", "expert_names_visible"]
 
 _SYSTEM = frozenset({Role.OPERATOR, Role.MACHINE})
 
@@ -45,6 +46,30 @@ class CommitteeView:
     plan: dict[str, Any]
 
 
+def _pool_id(uow: SqlUnitOfWork, actor: Actor) -> str | None:
+    if actor.role is not Role.EXPERT or not actor.user_id:
+        return None
+    mine = ExpertRepository(uow.session).by_user(actor.user_id)
+    return None if mine is None else mine.id
+
+
+def expert_names_visible(uow: SqlUnitOfWork, section: Section, row: CommitteeRow | None, actor: Actor) -> bool:
+    """Whether ``actor`` may see who sits on ``section``'s committee now (法 第三十七条): participation is
+    checked against this section — its own tenderee and agency, its own members, the supervisor."""
+    started = row is not None and row.evaluation_started_at is not None
+    awarded = section.status in (SectionStatus.AWARDED, SectionStatus.CONTRACTED)
+    if actor.role in (Role.TENDEREE, Role.AGENCY):
+        participant = actor.organisation_id is not None and actor.organisation_id in (
+            section.tenderee_id,
+            section.agency_id,
+        )
+    elif actor.role is Role.EXPERT:
+        participant = row is not None and _pool_id(uow, actor) in accepted_members(load_draw(row))
+    else:
+        participant = actor.role is Role.SUPERVISOR
+    return committee_names_visible(actor.role, participant=participant, evaluation_started=started, awarded=awarded)
+
+
 def committee_view(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> CommitteeView:
     """The committee as ``actor`` may see it: names per ``committee_names_visible`` (法 第三十七条); an
     expert always sees their own seat."""
@@ -52,12 +77,8 @@ def committee_view(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> Comm
         section = uow.sections.get(section_id)
         row = CommitteeRepository(uow.session).get(section_id)
         started = row.evaluation_started_at is not None
-        awarded = section.status in (SectionStatus.AWARDED, SectionStatus.CONTRACTED)
-        visible = committee_names_visible(actor.role, evaluation_started=started, awarded=awarded)
-        me = None
-        if actor.role is Role.EXPERT and actor.user_id:
-            mine = ExpertRepository(uow.session).by_user(actor.user_id)
-            me = None if mine is None else mine.id
+        visible = expert_names_visible(uow, section, row, actor)
+        me = _pool_id(uow, actor)
         draw = load_draw(row)
         names = ExpertRepository(uow.session).rows(s.expert_id for s in draw.seats) if visible or me else {}
         checked = {

@@ -64,6 +64,9 @@ class LedgerReport:
         return min(problems, key=lambda p: p.seq) if problems else None
 
 
+_NO_PAYLOAD: Mapping[str, Any] = {"payload": "missing"}  # digests to nothing any entry recorded
+
+
 def _content(row: LedgerEntryRow) -> EntryContent:
     return EntryContent(
         seq=row.seq,
@@ -119,7 +122,8 @@ def verify_ledger(
                     roots[tree.size] = tree.root()
                 if row.merkle_nodes is not None and bytes(row.merkle_nodes) != nodes.row(row.seq):
                     merkle.append(ChainBreak(row.seq, "its stored Merkle nodes do not match the entry hashes"))
-                yield _content(row), row.entry_hash, row.payload
+                # every stored entry has a payload; a JSON null must not switch the payload check off
+                yield _content(row), row.entry_hash, row.payload if row.payload is not None else _NO_PAYLOAD
 
         count, chain_break = verify_chain(walk())
         merkle += _check_heads(heads, roots, tree, count, verifier)

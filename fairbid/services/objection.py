@@ -173,7 +173,7 @@ def list_objections(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> lis
             section = uow.sections.get(section_id)
         except NotFound:
             return []
-        if section.status.bids_are_secret:  # none can exist before the opening; say nothing more
+        if section.bids_sealed:  # none can exist before the opening; say nothing more
             return []
         stored = ObjectionRepository(uow.session).in_section(section.id)
         names = uow.organisations.names([o.raised_by for o in stored])

@@ -69,7 +69,7 @@ def section_timeline(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> li
     """Every ledger entry about the section, its bids, record and candidates, in order (全程留痕)."""
     section = get_section(section_id, uow=uow, actor=actor)
     with uow:
-        bids = [] if section.status.bids_are_secret else uow.bids.in_section(section.id)
+        bids = [] if section.bids_sealed else uow.bids.in_section(section.id)
         subjects = {("section", section.id), ("opening_record", section.id)}
         subjects |= {("bid", b.id) for b in bids}
         subjects |= {("candidate", f"{section.id}:{rank}") for rank in range(1, 4)}

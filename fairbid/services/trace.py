@@ -43,6 +43,12 @@ def section_snapshot(s: Section) -> dict[str, Any]:
         "seed_commitment": s.seed_commitment,
         "beacon": s.beacon,
         "document_digest": s.document_digest,
+        # who may act on it and what the public was told: changed behind the platform's back, caught
+        "tenderee_id": s.tenderee_id,
+        "agency_id": s.agency_id,
+        "state_funded": s.state_funded,
+        "publicity_ends": None if s.publicity_ends is None else s.publicity_ends.isoformat(),
+        "outcome_reason": s.outcome_reason,
     }
 
 

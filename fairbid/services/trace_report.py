@@ -17,6 +17,8 @@ from fairbid.domain.actor import Actor, Role
 from fairbid.domain.errors import NotFound, NotPermitted
 from fairbid.domain.section import SectionStatus
 from fairbid.ledger.merkle import MerkleTree
+from fairbid.services.committee_view import expert_names_visible
+from fairbid.store.evaluation_store import CommitteeRepository
 from fairbid.store.ledger_store import HeadRepository, SqlNodeStore
 from fairbid.store.rows import LedgerEntryRow
 from fairbid.store.uow import SqlUnitOfWork
@@ -153,6 +155,10 @@ def _belongs(row: LedgerEntryRow, section_id: str, bid_ids: set[str]) -> bool:
     return payload.get("section_id") == section_id
 
 
+def _about_bids(row: LedgerEntryRow, section_id: str) -> bool:
+    return row.embargo_section_id == section_id or row.subject_type == "bid"
+
+
 def _who(kind: str, role: str, actor_id: str, org_id: str | None, names: dict[str, str], orgs: dict[str, str]) -> str:
     if kind == "machine":
         return f"machine · {actor_id}"
@@ -188,6 +194,10 @@ def trace_report(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> TraceR
         if actor.role not in _AUDITORS and section.status not in _PUBLIC_AFTER:
             raise NotPermitted("The trace report is public once the evaluation is over.")
         bid_ids = {b.id for b in uow.bids.in_section(section_id)}
+        # who bid stays secret from everyone, the centre included, until an opening (招标投标法 第二十二条)
+        hide_bids = section.bids_sealed and actor.role is not Role.MACHINE
+        # who sits on the committee, only as committee_view shows it (法 第三十七条)
+        show_experts = expert_names_visible(uow, section, CommitteeRepository(uow.session).find(section_id), actor)
         rows = [
             (
                 r.seq,
@@ -203,7 +213,7 @@ def trace_report(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> TraceR
                 r.entry_hash,
             )
             for r in uow.ledger.iter_rows()
-            if _belongs(r, section_id, bid_ids)
+            if _belongs(r, section_id, bid_ids) and not (hide_bids and _about_bids(r, section_id))
         ]
         person_ids = {r[4] for r in rows if r[2] == "person"}
         names = {}
@@ -224,7 +234,11 @@ def trace_report(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> TraceR
         code, name, status = section.code, section.name, section.status.value
     events, draws, findings = [], [], []
     for seq, at, kind, role, actor_id, org_id, action, stype, sid, payload, digest in rows:
-        who = _who(kind, role, actor_id, org_id, names, orgs)
+        who = (
+            "expert"
+            if role == Role.EXPERT.value and not show_experts
+            else _who(kind, role, actor_id, org_id, names, orgs)
+        )
         event = TraceEvent(seq, at, kind, who, role, action, f"{stype} {sid}", action in DECISIONS, payload, digest)
         events.append(event)
         if action in _DRAWS:

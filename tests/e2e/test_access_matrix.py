@@ -647,8 +647,12 @@ def _probe(secrets: Callable[[Stage, Role, Key], list[str]]) -> Call:
 
 
 def _other_members(st: Stage, role: Role, key: Key) -> list[str]:
-    """The pool IDs of the members other than the one acting as "expert" (who always sees their own seat)."""
-    return st.members.get(key, [])[1:]
+    """The pool IDs and account names of the members other than the one acting as "expert" (who always sees
+    their own seat)."""
+    others = st.members.get(key, [])[1:]
+    with st.platform.uow() as uow:
+        names = [uow.users.get(st.experts[m].actor.user_id or "").display_name for m in others]
+    return [*others, *names]
 
 
 CALLS["read_seed"] = _probe(lambda st, role, key: [st.seeds[key]])
@@ -758,3 +762,40 @@ def test_every_api_operation_is_in_the_matrix_or_named_here() -> None:
     assert not unlisted, f"API operations with no access cells: {sorted(unlisted)}"
     stale = (PUBLIC_READS | (in_matrix - PSEUDO_OPERATIONS)) - found
     assert not stale, f"named operations the API no longer has: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("key", COMMITTEE_STAGES, ids=lambda k: "-".join(x.value for x in k if x))
+def test_a_tenderee_agency_or_expert_of_another_section_sees_no_names_before_the_award(stage: Stage, key: Key) -> None:
+    """法 第三十七条: a session's names open to *its* participants; the same roles elsewhere wait for the award."""
+    w = stage.world
+    foreign = [w.party(role, f"别处的{role.value}") for role in (Role.TENDEREE, Role.AGENCY)]
+    outsiders = [_sign_in(stage.client, p) for p in foreign] + [stage.headers[Role.EXPERT]]  # not on any committee
+    awarded = key[0] in (S.AWARDED, S.CONTRACTED)
+    for headers in outsiders:
+        seen = [
+            s
+            for s in _other_members(stage, Role.PUBLIC, key)
+            for body in _readable_as(stage, headers, key)
+            if s in body
+        ]
+        assert bool(seen) is awarded, (key, seen)
+
+
+def _readable_as(st: Stage, headers: dict[str, str], key: Key) -> list[str]:
+    sid = _sid(st, key)
+    paths = [f"/api/sections/{sid}/committee", f"/sections/{sid}/trace", f"/api/sections/{sid}", "/api/ledger/entries"]
+    return [st.client.get(path, headers=headers).text for path in paths]
+
+
+@pytest.mark.parametrize("state", [S.BIDDING, S.CANCELLED, S.FAILED])
+def test_no_one_learns_from_the_trace_who_bid_where_no_opening_came(stage: Stage, state: S) -> None:
+    """The centre and the supervisor read every trace, but bids sealed (before an opening, or for ever when
+    the section is cancelled or failed before one) leave no row there (法 第二十二条)."""
+    sid = stage.sections[(state, None)]
+    with stage.platform.uow() as uow:
+        bidder = uow.organisations.get(stage.world.bidders[0].organisation_id or "").name
+        assert uow.bids.for_bidder(sid, stage.world.bidders[0].organisation_id or "") is not None
+    for role in (Role.OPERATOR, Role.SUPERVISOR):
+        page = stage.client.get(f"/sections/{sid}/trace", headers=stage.headers[role])
+        assert page.status_code == 200
+        assert "bid:submitted" not in page.text and bidder not in page.text

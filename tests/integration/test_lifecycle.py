@@ -225,7 +225,10 @@ def test_scheduler_after_a_restart_fires_everything_that_fell_due(world: World) 
     assert run_due(w.p) == 0  # running again is harmless
 
 
-@pytest.mark.parametrize("target", ["bid_price", "candidate_price", "opening_record", "ledger_payload"])
+@pytest.mark.parametrize(
+    "target",
+    ["bid_price", "candidate_price", "opening_record", "ledger_payload", "null_payload", "section_owner"],
+)
 def test_plain_sql_changes_are_caught_by_ledger_verification(world: World, target: str) -> None:
     w = world
     sid = _opened(w)
@@ -239,6 +242,9 @@ def test_plain_sql_changes_are_caught_by_ledger_verification(world: World, targe
         "candidate_price": "UPDATE candidates SET price = '1.00' WHERE section_id = :s AND rank = 1",
         "opening_record": "UPDATE opening_records SET digest = digest WHERE section_id = :s",
         "ledger_payload": "UPDATE ledger_entries SET payload_digest = :z WHERE seq = 5",
+        "null_payload": "UPDATE ledger_entries SET payload = 'null' WHERE seq = 5",  # JSON null, not SQL NULL
+        # another organisation as the tenderee: it could then cancel, publish or sign for this section
+        "section_owner": "UPDATE sections SET tenderee_id = agency_id WHERE id = :s",
     }
     with w.p.engine.begin() as conn:
         if target == "opening_record":
@@ -259,12 +265,12 @@ def test_plain_sql_changes_are_caught_by_ledger_verification(world: World, targe
     assert not report.ok
     problem = report.first_problem
     assert problem is not None
-    if target == "ledger_payload":
+    if target in ("ledger_payload", "null_payload"):
         assert problem.seq == 5
     else:
         with w.p.uow() as uow:
             entry = uow.session.get(LedgerEntryRow, problem.seq)
-        assert entry is not None and entry.subject_type in ("bid", "candidate", "opening_record")
+        assert entry is not None and entry.subject_type in ("bid", "candidate", "opening_record", "section")
 
 
 def test_replaced_bid_keeps_one_row_and_its_history_in_the_ledger(world: World) -> None:

@@ -209,15 +209,15 @@ _SYSTEM_ROLES = frozenset({Role.MACHINE, Role.OPERATOR})
 _SESSION_ROLES = frozenset({Role.EXPERT, Role.TENDEREE, Role.AGENCY, Role.SUPERVISOR})
 
 
-def committee_names_visible(role: Role, *, evaluation_started: bool, awarded: bool) -> bool:
+def committee_names_visible(role: Role, *, participant: bool, evaluation_started: bool, awarded: bool) -> bool:
     """Whether ``role`` may see who sits on the committee (法 第三十七条: 名单在中标结果确定前应当保密).
 
-    The operator's system always; those taking part in the session (experts, the tenderee and its agency,
-    the supervisor) once the evaluation has started; everyone else, bidders and the public included,
-    only after the award.
+    The operator's system always; those taking part in *this* session (its experts, the section's own
+    tenderee and agency, the supervisor) once the evaluation has started; everyone else — bidders, the
+    public, and the same roles from other sections — only after the award.
     """
     if role in _SYSTEM_ROLES:
         return True
-    if role in _SESSION_ROLES:
+    if role in _SESSION_ROLES and participant:
         return evaluation_started or awarded
     return awarded

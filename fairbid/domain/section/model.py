@@ -134,13 +134,9 @@ def validate_schedule(schedule: Schedule) -> None:
             field="schedule.bid_deadline",
         )
     if not 1 <= schedule.decryption_minutes <= 24 * 60:
-        raise InvalidInput(
-            "decryption_minutes must be between 1 and 1440", field="schedule.decryption_minutes"
-        )
+        raise InvalidInput("decryption_minutes must be between 1 and 1440", field="schedule.decryption_minutes")
     if schedule.publicity_days < 3:
-        raise InvalidInput(
-            "publicity_days must be at least 3 (条例 第五十四条)", field="schedule.publicity_days"
-        )
+        raise InvalidInput("publicity_days must be at least 3 (条例 第五十四条)", field="schedule.publicity_days")
 
 
 @dataclass(slots=True)
@@ -169,6 +165,12 @@ class Section:
     open_objections: int = 0
     outcome_reason: str | None = None
 
+    @property
+    def bids_sealed(self) -> bool:
+        """Whether who and how many have bid is still secret (招标投标法 第二十二条): until an opening revealed the
+        bids with the beacon. A section cancelled, or failed for too few bids, before any opening keeps them."""
+        return self.status.bids_are_secret or self.beacon is None
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Section) and other.id == self.id
 
@@ -189,9 +191,7 @@ def apply_transition(
     allowed_from, target, roles = TRANSITIONS[action]
     if actor.role not in roles:
         allowed = ", ".join(sorted(r.value for r in roles))
-        raise NotPermitted(
-            f"Only {allowed} may {action.value.replace('_', ' ')} a section; you act as {actor.role}."
-        )
+        raise NotPermitted(f"Only {allowed} may {action.value.replace('_', ' ')} a section; you act as {actor.role}.")
     if section.status not in allowed_from:
         raise InvalidTransition(
             f"Cannot {action.value.replace('_', ' ')} section {section.code} while it is {section.status}; "

@@ -167,6 +167,9 @@ def test_expert_rejects_missing_specialty() -> None:
     ],
 )
 def test_committee_names_visible_by_role_and_stage(role: Role, before: bool, during: bool, after_award: bool) -> None:
-    assert committee_names_visible(role, evaluation_started=False, awarded=False) is before
-    assert committee_names_visible(role, evaluation_started=True, awarded=False) is during
-    assert committee_names_visible(role, evaluation_started=True, awarded=True) is after_award
+    assert committee_names_visible(role, participant=True, evaluation_started=False, awarded=False) is before
+    assert committee_names_visible(role, participant=True, evaluation_started=True, awarded=False) is during
+    assert committee_names_visible(role, participant=True, evaluation_started=True, awarded=True) is after_award
+    # the same role from another section (a foreign tenderee, an expert not on this committee) waits for the award
+    outsider = committee_names_visible(role, participant=False, evaluation_started=True, awarded=False)
+    assert outsider is (role in (Role.OPERATOR, Role.MACHINE))
