@@ -16,7 +16,7 @@ from fairbid.services.ledger import consistency_proof, list_heads, list_ledger, 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/ledger", tags=["ledger"])
-MAX_SEQ = 2**63 - 1  # a BIGINT: larger numbers are refused as input, not overflowed in the database
+MAX_SEQ = 2**31 - 1  # the seq and tree_size columns are INTEGER: larger numbers are refused as input (422)
 
 
 class EntryOut(BaseModel):
