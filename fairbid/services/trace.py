@@ -6,6 +6,7 @@ what the ledger tracks of each subject; ``verify_ledger`` recomputes them from t
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -73,6 +74,19 @@ def candidate_snapshot(rank: int, bid_id: str, bidder_id: str, price: str, award
     return {"rank": rank, "bid_id": bid_id, "bidder_id": bidder_id, "price": price, "awarded": awarded}
 
 
+_SALTED = frozenset(
+    {
+        LedgerAction.SCORE_SHEET_SUBMITTED,
+        LedgerAction.SCORE_WARNING_ANSWERED,
+        LedgerAction.REVIEW_VERDICT_GIVEN,
+        LedgerAction.COMMITTEE_ANSWERED,
+        LedgerAction.EXPERT_CHECKED_IN,
+    }
+)
+"""Entries whose payloads hold few possible values (a score, a yes or no): their public digest gets 128 random
+bits stored with the payload, or anyone could find the value by hashing every guess (条例 第四十九条)."""
+
+
 def record(
     uow: SqlUnitOfWork,
     *,
@@ -91,6 +105,8 @@ def record(
     the caller's unit of work: they commit with the change they record, or not at all. Signed heads are not
     made here (see ``services.ledger.publish_head``): a head per entry would let anyone count sealed bids.
     """
+    if action in _SALTED:
+        payload = {**payload, "salt": secrets.token_hex(16)}
     last_seq, last_hash = lock_ledger(uow.session)
     content = EntryContent(
         seq=last_seq + 1,

@@ -176,3 +176,39 @@ def test_a_ledger_from_before_the_merkle_log_gets_its_nodes(platform: Platform, 
         missing = uow.session.scalar(select(LedgerEntryRow.seq).where(LedgerEntryRow.merkle_nodes.is_(None)))
     assert missing is None and head is not None
     assert _verify(platform).ok  # type: ignore[attr-defined]
+
+
+def test_payloads_with_few_possible_values_are_salted_so_their_public_digest_cannot_be_guessed(
+    platform: Platform, clock: SimulatedClock
+) -> None:
+    """条例 第四十九条: a score sheet's digest is public; without a salt, hashing every plausible score finds it."""
+    from fairbid.ledger.chain import LedgerAction, payload_digest
+    from fairbid.services.trace import record
+
+    same = {"seat": 1, "bid_id": "b", "digest": "0" * 64}
+    with platform.uow() as uow:
+        seqs = [
+            record(
+                uow,
+                actor=AUDITOR,
+                action=action,
+                subject_type="committee",
+                subject_id="s",
+                payload=same,
+                now=clock.now(),
+            )
+            for action in (
+                LedgerAction.SCORE_SHEET_SUBMITTED,
+                LedgerAction.SCORE_SHEET_SUBMITTED,
+                LedgerAction.USER_CREATED,
+            )
+        ]
+        uow.commit()
+    with platform.uow() as uow:
+        rows = [uow.session.get(LedgerEntryRow, seq) for seq in seqs]
+    salted, again, plain = rows
+    assert salted is not None and again is not None and plain is not None
+    assert len(salted.payload["salt"]) == 32 and salted.payload["salt"] != again.payload["salt"]
+    assert salted.payload_digest != again.payload_digest != payload_digest(same)
+    assert plain.payload == same and plain.payload_digest == payload_digest(same)  # other entries stay as they were
+    assert _verify(platform).ok  # type: ignore[attr-defined]
