@@ -225,9 +225,11 @@ def publish_head(
 ) -> SignedTreeHead | None:
     """Sign and store a head of the ledger as it is now; return it, or ``None`` when none is due.
 
-    A head is due when the ledger grew since the last head and a section changed state meanwhile (a
-    ``section:*`` entry), or when ``force`` (on demand: ``fairbid ledger head``, an export). Heads are never
-    made per entry: their sizes would count the sealed bids (招标投标法 第二十二条).
+    A head is due when the ledger grew since the last head and the machine moved a section meanwhile (a
+    ``section:*`` entry by the chronograph: sale start, opening, decryption close, award), or when ``force``
+    (on demand by the centre: ``fairbid ledger head``, an export). Heads are never made per entry, nor on a
+    person's action, which anyone with an owner's account could time: their sizes would count the sealed bids
+    (招标投标法 第二十二条).
     """
     now = clock.now()
     with uow:

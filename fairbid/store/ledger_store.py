@@ -39,6 +39,7 @@ _HEADS = cast(Table, LedgerHeadRow.__table__)
 _INSERT = insert(_ENTRIES)
 # no parameters, so sent as driver SQL: no compiled-cache lookup (about 10 µs of a 200 µs SQLite append)
 _HEAD = "SELECT seq, entry_hash FROM ledger_entries ORDER BY seq DESC LIMIT 1"
+CHRONOGRAPH_JOB = "chronograph"  # the actor ID of the chronograph's entries (services.chronograph.CHRONOGRAPH)
 _PG_LOCK = "SELECT pg_advisory_xact_lock(4207001)"  # the lock of LedgerRepository.lock_head
 _NODE_ROWS = select(_ENTRIES.c.seq, _ENTRIES.c.merkle_nodes).where(
     _ENTRIES.c.seq.in_(bindparam("seqs", expanding=True))
@@ -246,10 +247,19 @@ class HeadRepository:
         return [(_head(r), r.published_at) for r in rows]
 
     def changed_since(self, seq: int, *, action_prefix: str) -> bool:
-        """Whether any entry from ``seq`` on has an action starting with ``action_prefix`` (e.g. ``section:``)."""
+        """Whether the chronograph made any entry from ``seq`` on with an action starting with ``action_prefix``.
+
+        Only the chronograph's, which fire at published times: a person (or a machine check a person starts)
+        can touch a section whenever they like, and a head after each would let them measure how many entries
+        (mostly sealed bids) arrived in between."""
         stmt = (
             select(LedgerEntryRow.seq)
-            .where(LedgerEntryRow.seq >= seq, LedgerEntryRow.action.startswith(action_prefix))
+            .where(
+                LedgerEntryRow.seq >= seq,
+                LedgerEntryRow.action.startswith(action_prefix),
+                LedgerEntryRow.actor_kind == "machine",
+                LedgerEntryRow.actor_id == CHRONOGRAPH_JOB,
+            )
             .limit(1)
         )
         return self.session.scalar(stmt) is not None

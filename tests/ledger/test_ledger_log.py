@@ -51,15 +51,21 @@ def test_entries_carry_their_merkle_nodes_and_heads_match_the_tree(platform: Pla
     assert report.ok and report.heads == 1 and report.root == memory.root().hex()  # type: ignore[attr-defined]
 
 
-def test_heads_follow_section_transitions_not_every_entry(platform: Platform, clock: SimulatedClock) -> None:
+def test_heads_follow_the_machines_section_transitions_not_every_entry(
+    platform: Platform, clock: SimulatedClock
+) -> None:
     w = make_world(platform, clock, bidders=1)
     assert _publish(platform, clock, force=False) is None  # no section changed: no head
-    section = w.section()  # section:created
+    section = w.section()  # section:created, by a person: an owner could time heads with it
+    assert _publish(platform, clock, force=False) is None
+    check_and_publish(w, section)  # section:checked / published, by people
+    assert _publish(platform, clock, force=False) is None
+    w.jump(section.id)  # the chronograph starts the bidding
     first = _publish(platform, clock, force=False)
     assert first is not None
     w.add_bidder()  # entries, but no section transition
     assert _publish(platform, clock, force=False) is None
-    check_and_publish(w, section)
+    w.jump(section.id)  # the opening (fails: too few bids), by the machine
     clock.advance(timedelta(seconds=1))
     second = _publish(platform, clock, force=False)
     assert second is not None and second.tree_size > first.tree_size  # type: ignore[attr-defined]
