@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
@@ -112,5 +113,5 @@ def download(
     return StreamingResponse(
         platform.blobs.iter_chunks(doc.digest),
         media_type=doc.media_type,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}", "X-Content-SM3": doc.digest},
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}", "X-Content-SM3": doc.digest},
     )

@@ -12,8 +12,12 @@ from fairbid.domain.section import Section, SectionKind
 __all__ = ["ProjectIn", "ProjectOut", "ScheduleIO", "SectionIn", "SectionOut"]
 
 
+# letters (CJK included), digits, "_", "." and "-": codes end up in file names and headers (Content-Disposition)
+CODE = Field(min_length=1, max_length=40, pattern=r"^[\w.\-]+$", examples=["ZZJS-2026-017"])
+
+
 class ProjectIn(BaseModel):
-    code: str = Field(min_length=1, max_length=40)
+    code: str = CODE
     name: str = Field(min_length=1, max_length=200)
     tenderee_id: str
     agency_id: str | None = None
@@ -37,7 +41,7 @@ class ScheduleIO(BaseModel):
 
 class SectionIn(BaseModel):
     project_id: str
-    code: str = Field(min_length=1, max_length=40)
+    code: str = CODE
     name: str = Field(min_length=1, max_length=200)
     kind: SectionKind
     estimated_price: Decimal = Field(gt=0, max_digits=16, decimal_places=2, description="估算价, yuan")
