@@ -32,7 +32,7 @@ from fairbid.domain.errors import Conflict, NotFound
 from fairbid.domain.section import SectionStatus
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
-from fairbid.services.trace import record
+from fairbid.services.trace import collusion_warning_snapshot, record
 from fairbid.store.uow import SqlUnitOfWork
 from fairbid.store.warning_store import AuthoringFacts, CollusionWarningRepository, StoredWarning
 
@@ -256,7 +256,7 @@ def screen_within(uow: SqlUnitOfWork, section_id: str, *, now: datetime) -> list
                 "warning_sm3": digest,
                 "audience": "committee+supervisor",
             },
-            snapshot={"warning_sm3": digest},
+            snapshot=collusion_warning_snapshot(payload),
             now=now,
         )
     uow.flush()

@@ -23,11 +23,19 @@ from fairbid.ledger.export import build_export, entry_json, entry_leaf, receipt_
 from fairbid.ledger.head import HeadVerifier, KeyHeadSigner, SignedTreeHead, sign_tree_head, verify_tree_head
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree, verify_consistency
 from fairbid.ports import Clock
-from fairbid.services.trace import bid_snapshot, candidate_snapshot, section_snapshot
+from fairbid.services.trace import (
+    bid_snapshot,
+    candidate_snapshot,
+    collusion_warning_snapshot,
+    objection_snapshot,
+    section_snapshot,
+)
 from fairbid.store.database import READ_ONLY
 from fairbid.store.ledger_store import HeadRepository, SqlNodeStore, backfill_merkle_nodes
+from fairbid.store.objection_store import ObjectionRepository
 from fairbid.store.rows import LedgerEntryRow
 from fairbid.store.uow import SqlUnitOfWork
+from fairbid.store.warning_store import CollusionWarningRepository
 
 __all__ = [
     "LedgerReport",
@@ -64,6 +72,7 @@ class LedgerReport:
         return min(problems, key=lambda p: p.seq) if problems else None
 
 
+_MUST_EXIST = ("bid", "opening_record", "candidate", "objection", "collusion_warning")  # never deleted
 _NO_PAYLOAD: Mapping[str, Any] = {"payload": "missing"}  # digests to nothing any entry recorded
 
 
@@ -133,7 +142,7 @@ def verify_ledger(
             now_digest = current.get(key)
             if now_digest is not None and now_digest != digest:
                 mismatches.append(ChainBreak(seq, f"the {key[0]} {key[1]} was changed after this entry recorded it"))
-            if now_digest is None and key[0] in ("bid", "opening_record", "candidate"):
+            if now_digest is None and key[0] in _MUST_EXIST:
                 mismatches.append(ChainBreak(seq, f"the {key[0]} {key[1]} this entry recorded is gone"))
         mismatches.sort(key=lambda b: b.seq)
     root = tree.root().hex() if count else None
@@ -201,8 +210,13 @@ def _current_digests(uow: SqlUnitOfWork) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for bid in uow.bids.all():
         out[("bid", bid.id)] = subject_digest(bid_snapshot(bid))
+    objections = ObjectionRepository(uow.session)
     for section in uow.sections.list_all():
         out[("section", section.id)] = subject_digest(section_snapshot(section))
+        for o in objections.in_section(section.id):
+            out[("objection", o.id)] = subject_digest(objection_snapshot(o))
+    for w in CollusionWarningRepository(uow.session).all():
+        out[("collusion_warning", w.id)] = subject_digest(collusion_warning_snapshot(w.payload))
     for rec in uow.records.opening_records():
         # the record's own content is rehashed, so an edited price in it shows too
         out[("opening_record", rec.section_id)] = subject_digest({"digest": sm3_hex(canonical_json(rec.content))})

@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.bid import BidStatus
@@ -19,7 +18,7 @@ from fairbid.domain.errors import DeadlinePassed, InvalidInput, InvalidTransitio
 from fairbid.domain.section import Section, SectionStatus, next_check
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
-from fairbid.services.trace import record
+from fairbid.services.trace import objection_snapshot, record
 from fairbid.store.objection_store import ObjectionRepository, StoredObjection
 from fairbid.store.uow import SqlUnitOfWork
 
@@ -121,7 +120,7 @@ def raise_objection(cmd: RaiseObjection, *, uow: SqlUnitOfWork, clock: Clock, ac
             subject_type="objection",
             subject_id=stored.id,
             payload={"section_id": section.id, "stage": stage, "raised_by": actor.organisation_id, "text": text},
-            snapshot=_snapshot(stored),
+            snapshot=objection_snapshot(stored),
             now=now,
         )
         name = uow.organisations.get(actor.organisation_id).name
@@ -158,7 +157,7 @@ def answer_objection(cmd: AnswerObjection, *, uow: SqlUnitOfWork, clock: Clock, 
             subject_type="objection",
             subject_id=stored.id,
             payload={"section_id": section.id, "stage": stored.stage, "answer": answer},
-            snapshot=_snapshot(stored),
+            snapshot=objection_snapshot(stored),
             now=now,
         )
         name = uow.organisations.get(stored.raised_by).name
@@ -185,15 +184,3 @@ def _view(o: StoredObjection, name: str) -> ObjectionView:
     return ObjectionView(
         o.id, o.section_id, o.stage, o.raised_by, name, o.text, o.raised_at, due, o.answer, o.answered_at
     )
-
-
-def _snapshot(o: StoredObjection) -> dict[str, Any]:
-    return {
-        "id": o.id,
-        "section_id": o.section_id,
-        "stage": o.stage,
-        "raised_by": o.raised_by,
-        "text": o.text,
-        "answer": o.answer,
-        "answered_at": None if o.answered_at is None else o.answered_at.isoformat(),
-    }

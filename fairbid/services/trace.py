@@ -10,6 +10,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from fairbid.crypto.digest import canonical_json, sm3_hex
 from fairbid.domain.actor import Actor
 from fairbid.domain.bid import Bid
 from fairbid.domain.section import Section, next_check
@@ -24,9 +25,18 @@ from fairbid.ledger.chain import (
 from fairbid.ledger.export import entry_leaf
 from fairbid.ledger.merkle import MerkleTree
 from fairbid.store.ledger_store import FRONTIERS, SqlNodeStore, backfill_merkle_nodes, insert_entry, lock_ledger
+from fairbid.store.objection_store import StoredObjection
 from fairbid.store.uow import SqlUnitOfWork
 
-__all__ = ["bid_snapshot", "candidate_snapshot", "record", "save_section", "section_snapshot"]
+__all__ = [
+    "bid_snapshot",
+    "candidate_snapshot",
+    "collusion_warning_snapshot",
+    "objection_snapshot",
+    "record",
+    "save_section",
+    "section_snapshot",
+]
 
 
 def section_snapshot(s: Section) -> dict[str, Any]:
@@ -51,6 +61,22 @@ def section_snapshot(s: Section) -> dict[str, Any]:
         "publicity_ends": None if s.publicity_ends is None else s.publicity_ends.isoformat(),
         "outcome_reason": s.outcome_reason,
     }
+
+
+def objection_snapshot(o: StoredObjection) -> dict[str, Any]:
+    return {
+        "id": o.id,
+        "section_id": o.section_id,
+        "stage": o.stage,
+        "raised_by": o.raised_by,
+        "text": o.text,
+        "answer": o.answer,
+        "answered_at": None if o.answered_at is None else o.answered_at.isoformat(),
+    }
+
+
+def collusion_warning_snapshot(payload: dict[str, Any]) -> dict[str, Any]:
+    return {"warning_sm3": sm3_hex(canonical_json(payload))}
 
 
 def bid_snapshot(b: Bid) -> dict[str, Any]:

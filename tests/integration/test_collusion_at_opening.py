@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from fairbid.api.app import create_app
 from fairbid.bidder.machine import machine_fingerprint
@@ -251,3 +251,15 @@ def test_cartel_is_flagged_at_the_opening_and_the_honest_section_is_not(world: W
             if isinstance(b, dict)
         ]
         assert strip[0] == strip[1] == strip[2]
+
+
+def test_a_collusion_warning_deleted_in_the_database_is_caught_by_ledger_verification(world: World) -> None:
+    w = world
+    cartel, _ = open_two_sections(w)
+    assert verify_ledger(uow=w.p.uow(), actor=w.operator.actor).ok
+    [first, *_] = list_section_warnings(cartel, uow=w.p.uow(), actor=w.supervisor.actor)
+    with w.p.engine.begin() as conn:
+        conn.execute(text("DELETE FROM warnings WHERE id = :i"), {"i": first.id})
+    report = verify_ledger(uow=w.p.uow(), actor=w.operator.actor)
+    assert not report.ok and report.first_problem is not None
+    assert "collusion_warning" in report.first_problem.reason

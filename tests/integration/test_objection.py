@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from fairbid.api.app import create_app
 from fairbid.bootstrap import Platform
@@ -208,3 +209,16 @@ def test_objection_list_before_the_opening_says_nothing(client: TestClient, worl
         f"/api/sections/{s.id}/objections", json={"text": "x"}, headers=_token(client, world.bidders[0])
     )
     assert refused.status_code in (403, 409)
+
+
+def test_an_objection_or_its_answer_edited_in_the_database_is_caught_by_ledger_verification(world: World) -> None:
+    w = world
+    sid = _opened(w)
+    oid = _raise(w, sid, w.bidders[0])
+    _answer(w, oid, w.tenderee)
+    assert verify_ledger(uow=w.p.uow(), actor=SETUP).ok
+    with w.p.engine.begin() as conn:
+        conn.execute(text("UPDATE objections SET answer = :a WHERE id = :i"), {"a": "异议不成立。", "i": oid})
+    report = verify_ledger(uow=w.p.uow(), actor=SETUP)
+    assert not report.ok and report.first_problem is not None
+    assert f"objection {oid}" in report.first_problem.reason
