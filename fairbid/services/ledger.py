@@ -23,14 +23,17 @@ from fairbid.ledger.export import build_export, entry_json, entry_leaf, receipt_
 from fairbid.ledger.head import HeadVerifier, KeyHeadSigner, SignedTreeHead, sign_tree_head, verify_tree_head
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree, verify_consistency
 from fairbid.ports import Clock
+from fairbid.services.committee import load_draw, seat_no
 from fairbid.services.trace import (
     bid_snapshot,
     candidate_snapshot,
     collusion_warning_snapshot,
     objection_snapshot,
+    score_sheet_snapshot,
     section_snapshot,
 )
 from fairbid.store.database import READ_ONLY
+from fairbid.store.evaluation_store import CommitteeRepository, SheetRepository
 from fairbid.store.ledger_store import HeadRepository, SqlNodeStore, backfill_merkle_nodes
 from fairbid.store.objection_store import ObjectionRepository
 from fairbid.store.rows import LedgerEntryRow
@@ -72,7 +75,7 @@ class LedgerReport:
         return min(problems, key=lambda p: p.seq) if problems else None
 
 
-_MUST_EXIST = ("bid", "opening_record", "candidate", "objection", "collusion_warning")  # never deleted
+_MUST_EXIST = ("bid", "opening_record", "candidate", "objection", "collusion_warning", "score_sheet")  # never deleted
 _NO_PAYLOAD: Mapping[str, Any] = {"payload": "missing"}  # digests to nothing any entry recorded
 
 
@@ -215,6 +218,12 @@ def _current_digests(uow: SqlUnitOfWork) -> dict[tuple[str, str], str]:
         out[("section", section.id)] = subject_digest(section_snapshot(section))
         for o in objections.in_section(section.id):
             out[("objection", o.id)] = subject_digest(objection_snapshot(o))
+    committees, sheets = CommitteeRepository(uow.session), SheetRepository(uow.session)
+    for row in committees.all_rows():
+        draw = load_draw(row)
+        for sheet in sheets.for_section(row.section_id):
+            key = ("score_sheet", f"{row.section_id}:{seat_no(draw, sheet.expert_id)}")
+            out[key] = subject_digest(score_sheet_snapshot(dict(sheet.sheet["bids"])))
     for w in CollusionWarningRepository(uow.session).all():
         out[("collusion_warning", w.id)] = subject_digest(collusion_warning_snapshot(w.payload))
     for rec in uow.records.opening_records():

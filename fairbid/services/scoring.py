@@ -41,7 +41,7 @@ from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
 from fairbid.services.committee import accepted_members, expert_of, load_draw, seat_no
 from fairbid.services.evaluation_terms import PRICE_ITEM, machine_state, review_json, reviews_of, rubric_of
-from fairbid.services.trace import record
+from fairbid.services.trace import record, score_sheet_snapshot
 from fairbid.store.evaluation_store import (
     CommitteeRepository,
     SessionRepository,
@@ -178,12 +178,14 @@ class SubmitSheet:
     device: str = "web"
 
 
-def _store(uow: SqlUnitOfWork, s: _Session, sheet: ScoreSheet, reason: str | None, now: datetime) -> None:
+def _store(uow: SqlUnitOfWork, s: _Session, sheet: ScoreSheet, reason: str | None, now: datetime) -> dict[str, Any]:
+    """Store the member's sheet with this bid's scores; returns what is stored (the ledger tracks it)."""
     repo = SheetRepository(uow.session)
     row = repo.find(s.row.section_id, s.who)
     bids = dict(row.sheet["bids"]) if row is not None else {}
     bids[sheet.bid_id] = _sheet_json(sheet)
     repo.put(s.row.section_id, s.who, bids, at=now, revision_reason=reason)
+    return bids
 
 
 def _previous(uow: SqlUnitOfWork, s: _Session, bid_id: str) -> ScoreSheet | None:
@@ -210,18 +212,15 @@ def submit_score_sheet(cmd: SubmitSheet, *, uow: SqlUnitOfWork, clock: Clock, ac
         if accepted is previous:
             return 0  # the same scores again: harmless
         _act(uow, s, f"score:{cmd.bid_id[:8]}", cmd.device, now)  # action is 40 characters
-        _store(uow, s, accepted, None, now)
+        seat = seat_no(load_draw(s.row), s.who)
         record(
             uow,
             actor=actor,
             action=LedgerAction.SCORE_SHEET_SUBMITTED,
-            subject_type="committee",
-            subject_id=cmd.section_id,
-            payload={
-                "seat": seat_no(load_draw(s.row), s.who),
-                "bid_id": cmd.bid_id,
-                "digest": sm3_hex(canonical_json(_sheet_json(accepted))),
-            },
+            subject_type="score_sheet",
+            subject_id=f"{cmd.section_id}:{seat}",  # the seat, never the expert (法 第三十七条)
+            payload={"seat": seat, "bid_id": cmd.bid_id, "digest": sm3_hex(canonical_json(_sheet_json(accepted)))},
+            snapshot=score_sheet_snapshot(_store(uow, s, accepted, None, now)),
             now=now,
         )
         raised = _raise_warnings(uow, s, actor, now)
@@ -258,6 +257,7 @@ def answer_score_warning(cmd: AnswerWarning, *, uow: SqlUnitOfWork, clock: Clock
         if any(a["expert_id"] == s.who for a in answers):
             raise InvalidTransition("You have already answered this warning.", field="warning_id")
         answer = answer_warning(warning, expert_id=s.who, revised=cmd.revised, reason=cmd.reason, at=now)
+        revised: dict[str, Any] = {}
         if cmd.revised:
             previous = _previous(uow, s, warning.bid_id)
             if cmd.scores is None or previous is None:
@@ -271,7 +271,7 @@ def answer_score_warning(cmd: AnswerWarning, *, uow: SqlUnitOfWork, clock: Clock
                 deadline=s.deadline,
                 previous=previous,
             )
-            _store(uow, s, accepted, answer.reason, now)
+            revised = _store(uow, s, accepted, answer.reason, now)
         elif cmd.scores is not None:
             raise InvalidInput("Confirming a score changes nothing; send scores only with a revision.", field="scores")
         _act(uow, s, f"answer:{warning.kind.value}", cmd.device, now)
@@ -279,13 +279,16 @@ def answer_score_warning(cmd: AnswerWarning, *, uow: SqlUnitOfWork, clock: Clock
         row.resolution = {"answers": answers}
         if {a["expert_id"] for a in answers} >= set(warning.experts):
             row.resolved_at = now
+        seat = seat_no(load_draw(s.row), s.who)
         record(
             uow,
             actor=actor,
             action=LedgerAction.SCORE_WARNING_ANSWERED,
-            subject_type="committee",
-            subject_id=cmd.section_id,
-            payload={"seat": seat_no(load_draw(s.row), s.who), "kind": warning.kind.value, "revised": answer.revised},
+            # a revision changes the sheet: the entry is then about the sheet, and tracks it
+            subject_type="score_sheet" if cmd.revised else "committee",
+            subject_id=f"{cmd.section_id}:{seat}" if cmd.revised else cmd.section_id,
+            payload={"seat": seat, "kind": warning.kind.value, "revised": answer.revised},
+            snapshot=score_sheet_snapshot(revised) if cmd.revised else None,
             now=now,
         )
         raised = _raise_warnings(uow, s, actor, now) if cmd.revised else 0

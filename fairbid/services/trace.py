@@ -35,6 +35,7 @@ __all__ = [
     "objection_snapshot",
     "record",
     "save_section",
+    "score_sheet_snapshot",
     "section_snapshot",
 ]
 
@@ -73,6 +74,11 @@ def objection_snapshot(o: StoredObjection) -> dict[str, Any]:
         "answer": o.answer,
         "answered_at": None if o.answered_at is None else o.answered_at.isoformat(),
     }
+
+
+def score_sheet_snapshot(bids: dict[str, Any]) -> dict[str, Any]:
+    """A member's whole sheet (every bid's scores, 条例 第四十九条), as stored."""
+    return {"sheet_sm3": sm3_hex(canonical_json(bids))}
 
 
 def collusion_warning_snapshot(payload: dict[str, Any]) -> dict[str, Any]:

@@ -248,6 +248,9 @@ class CommitteeRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
 
+    def all_rows(self) -> list[CommitteeRow]:
+        return list(self._s.scalars(select(CommitteeRow).order_by(CommitteeRow.section_id)))
+
     def not_started(self) -> list[CommitteeRow]:
         """Committees whose session has not started yet (the machine starts them when due)."""
         stmt = (

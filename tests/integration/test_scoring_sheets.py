@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
@@ -165,3 +167,25 @@ def test_warnings_must_be_answered_before_the_result_and_a_revision_needs_a_reas
     assert verify_ledger(uow=w.p.uow(), actor=SETUP).ok
     with pytest.raises(InvalidTransition, match="finished"):
         submit_score_sheet(SubmitSheet(sid, bid, GOOD), uow=w.p.uow(), clock=w.clock, actor=first)
+
+
+def test_a_score_sheet_edited_in_the_database_is_caught_by_ledger_verification(world: World) -> None:
+    """条例 第四十九条: a sheet changed behind the platform's back (before the report is rendered from it) shows."""
+    w = world
+    sid, members, experts = _started(w)
+    score_all(w, sid, members, experts)
+    answer_all_warnings(w, sid, members, experts)
+    assert verify_ledger(uow=w.p.uow(), actor=w.operator.actor).ok
+    with w.p.uow() as uow:
+        row = SheetRepository(uow.session).for_section(sid)[0]
+        bids = dict(row.sheet["bids"])
+    first = next(iter(bids))
+    bids[first] = {**bids[first], "scores": {k: "25" for k in bids[first]["scores"]}}
+    with w.p.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE score_sheets SET sheet = :s WHERE id = :i"),
+            {"s": json.dumps({**row.sheet, "bids": bids}), "i": row.id},
+        )
+    report = verify_ledger(uow=w.p.uow(), actor=w.operator.actor)
+    assert not report.ok and report.first_problem is not None
+    assert "score_sheet" in report.first_problem.reason
