@@ -16,7 +16,7 @@ import json
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -690,6 +690,68 @@ def _fingerprint(st: Stage) -> tuple[int, list[str]]:
     return top, statuses
 
 
+# --- cases beside the matrix: they run first, while every stage is as built ------------------------------
+
+
+@pytest.mark.parametrize("key", COMMITTEE_STAGES, ids=lambda k: "-".join(x.value for x in k if x))
+def test_a_tenderee_agency_or_expert_of_another_section_sees_no_names_before_the_award(stage: Stage, key: Key) -> None:
+    """法 第三十七条: a session's names open to *its* participants; the same roles elsewhere wait for the award."""
+    w = stage.world
+    foreign = [w.party(role, f"别处的{role.value}") for role in (Role.TENDEREE, Role.AGENCY)]
+    outsiders = [_sign_in(stage.client, p) for p in foreign] + [stage.headers[Role.EXPERT]]  # not on any committee
+    awarded = key[0] in (S.AWARDED, S.CONTRACTED)
+    for headers in outsiders:
+        seen = [
+            s
+            for s in _other_members(stage, Role.PUBLIC, key)
+            for body in _readable_as(stage, headers, key)
+            if s in body
+        ]
+        assert bool(seen) is awarded, (key, seen)
+
+
+def _readable_as(st: Stage, headers: dict[str, str], key: Key) -> list[str]:
+    sid = _sid(st, key)
+    paths = [f"/api/sections/{sid}/committee", f"/sections/{sid}/trace", f"/api/sections/{sid}", "/api/ledger/entries"]
+    return [st.client.get(path, headers=headers).text for path in paths]
+
+
+@pytest.mark.parametrize("state", [S.BIDDING, S.CANCELLED, S.FAILED])
+def test_no_one_learns_from_the_trace_who_bid_where_no_opening_came(stage: Stage, state: S) -> None:
+    """The centre and the supervisor read every trace, but bids sealed (before an opening, or for ever when
+    the section is cancelled or failed before one) leave no row there (法 第二十二条)."""
+    sid = stage.sections[(state, None)]
+    with stage.platform.uow() as uow:
+        bidder = uow.organisations.get(stage.world.bidders[0].organisation_id or "").name
+        assert uow.bids.for_bidder(sid, stage.world.bidders[0].organisation_id or "") is not None
+    for role in (Role.OPERATOR, Role.SUPERVISOR):
+        page = stage.client.get(f"/sections/{sid}/trace", headers=stage.headers[role])
+        assert page.status_code == 200
+        assert "bid:submitted" not in page.text and bidder not in page.text
+
+
+OWN_BID_OPERATIONS = ("my_bid", "withdraw_bid", "decrypt_bid", "raise_objection")
+"""Operations the matrix grants a bidder on its *own* bid: a bidder that did not bid here is refused."""
+
+
+@pytest.fixture(scope="module")
+def outsider(stage: Stage) -> Stage:
+    """The stage as seen by a registered bidder, with a key, that bid in no section."""
+    party = stage.world.add_bidder("从未投标有限公司")
+    stage.world.bidders.remove(party)  # the cells' "bidder" stays the one that bid
+    return replace(stage, headers={**stage.headers, Role.BIDDER: _sign_in(stage.client, party)})
+
+
+@pytest.mark.parametrize("op", OWN_BID_OPERATIONS)
+@pytest.mark.parametrize("key", STAGES, ids=lambda k: "-".join(x.value.replace(" ", "_") for x in k if x))
+def test_a_bidder_that_did_not_bid_is_refused_its_own_bid_operations(outsider: Stage, op: str, key: Key) -> None:
+    before = _fingerprint(outsider)
+    r = CALLS[op](outsider, Role.BIDDER, key)  # decrypt_bid even offers the real bidder's content key
+    assert r.status_code in (403, 404, 409), f"{op} by an outsider in {key}: {r.status_code} {r.text}"
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert _fingerprint(outsider) == before
+
+
 @pytest.mark.parametrize(("op", "role", "key", "allowed"), _cells())
 def test_access_cell(stage: Stage, op: str, role: Role, key: Key | None, allowed: bool) -> None:
     before = _fingerprint(stage)
@@ -762,40 +824,3 @@ def test_every_api_operation_is_in_the_matrix_or_named_here() -> None:
     assert not unlisted, f"API operations with no access cells: {sorted(unlisted)}"
     stale = (PUBLIC_READS | (in_matrix - PSEUDO_OPERATIONS)) - found
     assert not stale, f"named operations the API no longer has: {sorted(stale)}"
-
-
-@pytest.mark.parametrize("key", COMMITTEE_STAGES, ids=lambda k: "-".join(x.value for x in k if x))
-def test_a_tenderee_agency_or_expert_of_another_section_sees_no_names_before_the_award(stage: Stage, key: Key) -> None:
-    """法 第三十七条: a session's names open to *its* participants; the same roles elsewhere wait for the award."""
-    w = stage.world
-    foreign = [w.party(role, f"别处的{role.value}") for role in (Role.TENDEREE, Role.AGENCY)]
-    outsiders = [_sign_in(stage.client, p) for p in foreign] + [stage.headers[Role.EXPERT]]  # not on any committee
-    awarded = key[0] in (S.AWARDED, S.CONTRACTED)
-    for headers in outsiders:
-        seen = [
-            s
-            for s in _other_members(stage, Role.PUBLIC, key)
-            for body in _readable_as(stage, headers, key)
-            if s in body
-        ]
-        assert bool(seen) is awarded, (key, seen)
-
-
-def _readable_as(st: Stage, headers: dict[str, str], key: Key) -> list[str]:
-    sid = _sid(st, key)
-    paths = [f"/api/sections/{sid}/committee", f"/sections/{sid}/trace", f"/api/sections/{sid}", "/api/ledger/entries"]
-    return [st.client.get(path, headers=headers).text for path in paths]
-
-
-@pytest.mark.parametrize("state", [S.BIDDING, S.CANCELLED, S.FAILED])
-def test_no_one_learns_from_the_trace_who_bid_where_no_opening_came(stage: Stage, state: S) -> None:
-    """The centre and the supervisor read every trace, but bids sealed (before an opening, or for ever when
-    the section is cancelled or failed before one) leave no row there (法 第二十二条)."""
-    sid = stage.sections[(state, None)]
-    with stage.platform.uow() as uow:
-        bidder = uow.organisations.get(stage.world.bidders[0].organisation_id or "").name
-        assert uow.bids.for_bidder(sid, stage.world.bidders[0].organisation_id or "") is not None
-    for role in (Role.OPERATOR, Role.SUPERVISOR):
-        page = stage.client.get(f"/sections/{sid}/trace", headers=stage.headers[role])
-        assert page.status_code == 200
-        assert "bid:submitted" not in page.text and bidder not in page.text
