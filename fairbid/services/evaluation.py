@@ -35,7 +35,7 @@ from fairbid.services.evaluation_terms import (
     rubric_of,
     valid_bid_ids,
 )
-from fairbid.services.trace import candidate_snapshot, record, save_section, section_snapshot
+from fairbid.services.trace import candidate_snapshot, record, review_snapshot, save_section, section_snapshot
 from fairbid.store.evaluation_store import CommitteeRepository, ScoreRepository, SessionRepository, parse_iso
 from fairbid.store.rows import CandidateRow, CommitteeRow
 from fairbid.store.uow import SqlUnitOfWork
@@ -122,8 +122,9 @@ def _open_session(
         ScoreRepository(uow.session).replace_machine(
             section.id, {b: {PRICE_ITEM: s} for b, s in scores.items()}, now=now
         )
+    reviewed: dict[str, Any] = {bid_id: review_json(r) for bid_id, r in sorted(reviews.items())}
     state = {
-        "reviews": {bid_id: review_json(r) for bid_id, r in sorted(reviews.items())},
+        "reviews": reviewed,
         "scored": sorted(passed),
         "price": price,
         "started_at": now.isoformat(),
@@ -143,6 +144,7 @@ def _open_session(
             "k": price.get("k"),
             "benchmark": price.get("benchmark"),
         },
+        snapshot=review_snapshot(reviewed),
         now=now,
     )
     return state

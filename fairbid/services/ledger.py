@@ -29,6 +29,7 @@ from fairbid.services.trace import (
     candidate_snapshot,
     collusion_warning_snapshot,
     objection_snapshot,
+    review_snapshot,
     score_sheet_snapshot,
     section_snapshot,
 )
@@ -220,6 +221,9 @@ def _current_digests(uow: SqlUnitOfWork) -> dict[tuple[str, str], str]:
             out[("objection", o.id)] = subject_digest(objection_snapshot(o))
     committees, sheets = CommitteeRepository(uow.session), SheetRepository(uow.session)
     for row in committees.all_rows():
+        machine = row.draw.get("machine")
+        if machine:  # the review and its verdicts, tracked from the session's start
+            out[("committee", row.section_id)] = subject_digest(review_snapshot(machine["reviews"]))
         draw = load_draw(row)
         for sheet in sheets.for_section(row.section_id):
             key = ("score_sheet", f"{row.section_id}:{seat_no(draw, sheet.expert_id)}")

@@ -41,7 +41,7 @@ from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
 from fairbid.services.committee import accepted_members, expert_of, load_draw, seat_no
 from fairbid.services.evaluation_terms import PRICE_ITEM, machine_state, review_json, reviews_of, rubric_of
-from fairbid.services.trace import record, score_sheet_snapshot
+from fairbid.services.trace import record, review_snapshot, score_sheet_snapshot
 from fairbid.store.evaluation_store import (
     CommitteeRepository,
     SessionRepository,
@@ -338,6 +338,7 @@ def give_verdict(cmd: Verdict, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor
                 "agrees": cmd.agrees,
                 "reason": cmd.reason.strip(),
             },
+            snapshot=review_snapshot(state["reviews"]),
             now=now,
         )
         uow.commit()

@@ -34,6 +34,7 @@ __all__ = [
     "collusion_warning_snapshot",
     "objection_snapshot",
     "record",
+    "review_snapshot",
     "save_section",
     "score_sheet_snapshot",
     "section_snapshot",
@@ -79,6 +80,12 @@ def objection_snapshot(o: StoredObjection) -> dict[str, Any]:
 def score_sheet_snapshot(bids: dict[str, Any]) -> dict[str, Any]:
     """A member's whole sheet (every bid's scores, 条例 第四十九条), as stored."""
     return {"sheet_sm3": sm3_hex(canonical_json(bids))}
+
+
+def review_snapshot(reviews: dict[str, Any]) -> dict[str, Any]:
+    """The machine review of every bid with the members' verdicts (条例 第五十一条): a flipped verdict changes
+    which bids are valid."""
+    return {"reviews_sm3": sm3_hex(canonical_json(reviews))}
 
 
 def collusion_warning_snapshot(payload: dict[str, Any]) -> dict[str, Any]:

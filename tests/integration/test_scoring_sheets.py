@@ -189,3 +189,25 @@ def test_a_score_sheet_edited_in_the_database_is_caught_by_ledger_verification(w
     report = verify_ledger(uow=w.p.uow(), actor=w.operator.actor)
     assert not report.ok and report.first_problem is not None
     assert "score_sheet" in report.first_problem.reason
+
+
+def test_a_machine_review_or_verdict_edited_in_the_database_is_caught_by_ledger_verification(world: World) -> None:
+    """条例 第五十一条: which bids pass the review decides who can win; flipping a result behind the platform's
+    back (here: a passed check marked failed) is caught."""
+    w = world
+    sid, members, experts = _started(w)
+    member = experts[members[0]].actor
+    review = sheets_view(sid, uow=w.p.uow(), actor=member).reviews[0]
+    verdict = Verdict(sid, review.bid_id, review.results[0].check_id, True)
+    give_verdict(verdict, uow=w.p.uow(), clock=w.clock, actor=member)  # the latest entry about the review
+    assert verify_ledger(uow=w.p.uow(), actor=w.operator.actor).ok
+    with w.p.engine.begin() as conn:
+        draw = conn.execute(text("SELECT draw FROM committees WHERE section_id = :s"), {"s": sid}).scalar_one()
+        draw = json.loads(draw) if isinstance(draw, str) else draw
+        reviews = draw["machine"]["reviews"]
+        first = next(iter(reviews))
+        reviews[first][0]["passed"] = not reviews[first][0]["passed"]
+        conn.execute(text("UPDATE committees SET draw = :d WHERE section_id = :s"), {"d": json.dumps(draw), "s": sid})
+    report = verify_ledger(uow=w.p.uow(), actor=w.operator.actor)
+    assert not report.ok and report.first_problem is not None
+    assert f"committee {sid}" in report.first_problem.reason
