@@ -186,6 +186,20 @@ def check_and_publish(w: World, section: Section) -> Section:
     return publish_section(section.id, uow=w.p.uow(), clock=w.clock, actor=w.tenderee.actor, random=w.p.random)
 
 
+def in_evaluation(w: World) -> str:
+    """A published section every bidder bid in and decrypted, past the decryption window: in evaluation."""
+    s = check_and_publish(w, w.section())
+    w.jump(s.id)
+    w.clock.advance(timedelta(days=6))
+    for i, b in enumerate(w.bidders):
+        w.submit(s.id, b, w.seal(s.id, b, f"{9000000 + i * 10000}.00"))
+    w.jump(s.id)
+    for b in w.bidders:
+        w.decrypt(s.id, b)
+    assert w.jump(s.id) == "evaluation"
+    return s.id
+
+
 MAIN_REGION, PARTNER_REGION = "430100", "430200"
 SPECIALTY = "A01"
 

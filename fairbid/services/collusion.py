@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from fairbid.analytics import DatasetProblem, TenderRisk, TenderRiskModel, segment_chinese
-from fairbid.crypto.digest import canonical_json, sm3_hex
+from fairbid.crypto.digest import canonical_json
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.bid import Bid, BidStatus
 from fairbid.domain.collusion import BidFacts, CollusionSignalRaised, detect_section_signals
@@ -240,7 +240,7 @@ def screen_within(uow: SqlUnitOfWork, section_id: str, *, now: datetime) -> list
             continue
         known.add(warning_id)
         repo.add(warning_id, section_id, payload["code"], payload, now=now)
-        digest = sm3_hex(canonical_json(payload))
+        snapshot = collusion_warning_snapshot(payload)
         is_signal = payload["kind"] == "signal"
         record(
             uow,
@@ -253,10 +253,10 @@ def screen_within(uow: SqlUnitOfWork, section_id: str, *, now: datetime) -> list
                 "strength": payload.get("strength", payload.get("level")),
                 "citation": payload.get("citation", "条例 第四十条 (统计筛查)"),
                 "bidder_count": len(payload.get("bidders", [])) if is_signal else payload["n_bids"],
-                "warning_sm3": digest,
+                "warning_sm3": snapshot["warning_sm3"],
                 "audience": "committee+supervisor",
             },
-            snapshot=collusion_warning_snapshot(payload),
+            snapshot=snapshot,
             now=now,
         )
     uow.flush()

@@ -17,7 +17,7 @@ from fairbid.store.evaluation_store import CommitteeRepository, ExpertRepository
 from fairbid.store.rows import CommitteeRow
 from fairbid.store.uow import SqlUnitOfWork
 
-__all__ = ["CommitteeView", "SeatView", "committee_view", "expert_names_visible"]
+__all__ = ["CommitteeView", "SeatView", "committee_view", "expert_names_visible", "is_session_participant"]
 
 _SYSTEM = frozenset({Role.OPERATOR, Role.MACHINE})
 
@@ -53,20 +53,22 @@ def _pool_id(uow: SqlUnitOfWork, actor: Actor) -> str | None:
     return None if mine is None else mine.id
 
 
+def is_session_participant(uow: SqlUnitOfWork, section: Section, row: CommitteeRow | None, actor: Actor) -> bool:
+    """Whether ``actor`` takes part in *this* section's evaluation session: its own tenderee or agency, one of
+    its committee's members, or the supervisor."""
+    if actor.role in (Role.TENDEREE, Role.AGENCY):
+        return actor.organisation_id is not None and actor.organisation_id in (section.tenderee_id, section.agency_id)
+    if actor.role is Role.EXPERT:
+        return row is not None and _pool_id(uow, actor) in accepted_members(load_draw(row))
+    return actor.role is Role.SUPERVISOR
+
+
 def expert_names_visible(uow: SqlUnitOfWork, section: Section, row: CommitteeRow | None, actor: Actor) -> bool:
     """Whether ``actor`` may see who sits on ``section``'s committee now (法 第三十七条): participation is
-    checked against this section — its own tenderee and agency, its own members, the supervisor."""
+    checked against this section (``is_session_participant``)."""
     started = row is not None and row.evaluation_started_at is not None
     awarded = section.status in (SectionStatus.AWARDED, SectionStatus.CONTRACTED)
-    if actor.role in (Role.TENDEREE, Role.AGENCY):
-        participant = actor.organisation_id is not None and actor.organisation_id in (
-            section.tenderee_id,
-            section.agency_id,
-        )
-    elif actor.role is Role.EXPERT:
-        participant = row is not None and _pool_id(uow, actor) in accepted_members(load_draw(row))
-    else:
-        participant = actor.role is Role.SUPERVISOR
+    participant = is_session_participant(uow, section, row, actor)
     return committee_names_visible(actor.role, participant=participant, evaluation_started=started, awarded=awarded)
 
 

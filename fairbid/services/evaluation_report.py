@@ -22,6 +22,7 @@ from fairbid.domain.errors import InvalidInput, InvalidKey, InvalidTransition, N
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import BlobStore, Clock
 from fairbid.services.committee import accepted_members, expert_of, load_draw
+from fairbid.services.committee_view import is_session_participant
 from fairbid.services.evaluation_terms import reviews_of
 from fairbid.services.trace import record
 from fairbid.store.evaluation_store import (
@@ -239,15 +240,8 @@ def _readable_report(uow: SqlUnitOfWork, section_id: str, actor: Actor) -> dict[
     report = None if row is None else row.draw.get("report")
     if row is None or not report:
         raise NotFound(_NO_REPORT)
-    if actor.role in (*_SYSTEM, Role.SUPERVISOR):
+    if actor.role in _SYSTEM or is_session_participant(uow, section, row, actor):
         return dict(report)
-    owners = {section.tenderee_id, section.agency_id} - {None}
-    if actor.role in (Role.TENDEREE, Role.AGENCY) and actor.organisation_id in owners:
-        return dict(report)
-    if actor.role is Role.EXPERT and actor.user_id:
-        mine = ExpertRepository(uow.session).by_user(actor.user_id)
-        if mine is not None and mine.id in accepted_members(load_draw(row)):
-            return dict(report)
     raise NotFound(_NO_REPORT)
 
 

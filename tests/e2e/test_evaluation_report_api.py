@@ -16,8 +16,8 @@ from fairbid.crypto.digest import sm3_hex
 from fairbid.crypto.key import generate_key, sign
 from fairbid.services.evaluation import start_evaluation
 from fairbid.services.ledger import verify_ledger
-from tests.e2e.test_expert_api import _in_evaluation, problem, token
-from tests.factories import World, answer_all_warnings, draw_and_seat, expert_pool, make_world, score_all
+from tests.e2e.test_expert_api import problem, token
+from tests.factories import World, answer_all_warnings, draw_and_seat, expert_pool, in_evaluation, make_world, score_all
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def client(platform: Platform) -> Iterator[TestClient]:
 
 def test_report_issued_once_read_by_its_addressees_and_signed_by_every_member(client: TestClient, world: World) -> None:
     w = world
-    sid = _in_evaluation(w)
+    sid = in_evaluation(w)
     experts = expert_pool(w)
     members = draw_and_seat(w, sid, experts)
     start_evaluation(sid, uow=w.p.uow(), clock=w.clock, actor=w.operator.actor)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,7 +12,15 @@ from fairbid.api.app import create_app
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
 from fairbid.domain.actor import Role
-from tests.factories import MAIN_REGION, PARTNER_REGION, PASSWORD, Party, World, check_and_publish, make_world
+from tests.factories import (
+    MAIN_REGION,
+    PARTNER_REGION,
+    PASSWORD,
+    Party,
+    World,
+    in_evaluation,
+    make_world,
+)
 
 
 @pytest.fixture
@@ -40,22 +47,9 @@ def problem(r: Any, status: int, code: str) -> dict[str, Any]:
     return body
 
 
-def _in_evaluation(w: World) -> str:
-    s = check_and_publish(w, w.section())
-    w.jump(s.id)
-    w.clock.advance(timedelta(days=6))
-    for i, b in enumerate(w.bidders):
-        w.submit(s.id, b, w.seal(s.id, b, f"{9000000 + i * 10000}.00"))
-    w.jump(s.id)
-    for b in w.bidders:
-        w.decrypt(s.id, b)
-    w.jump(s.id)
-    return s.id
-
-
 def test_remote_evaluation_over_http(client: TestClient, world: World) -> None:
     w = world
-    sid = _in_evaluation(w)
+    sid = in_evaluation(w)
     op = token(client, w.operator)
     for venue, role, region in (("main", "main", MAIN_REGION), ("partner", "secondary", PARTNER_REGION)):
         r = client.put(f"/api/venues/{venue}", json={"name": venue, "role": role, "regions": [region]}, headers=op)

@@ -17,8 +17,8 @@ from fairbid.bootstrap import Platform, bootstrap
 from fairbid.clock import SimulatedClock
 from fairbid.notify import OutboxNotifier, SmtpNotifier
 from fairbid.settings import Settings
-from tests.e2e.test_expert_api import _in_evaluation, token
-from tests.factories import expert_pool, make_world
+from tests.e2e.test_expert_api import token
+from tests.factories import expert_pool, in_evaluation, make_world
 from tests.notify.test_notifier import free_port, smtp_server
 
 DRAW = {"specialties": {"A01": 5}, "venues": {"main": 2, "partner": 3}}
@@ -36,7 +36,7 @@ def _platform(settings: Settings, clock: SimulatedClock, **mail: object) -> Iter
 def _draw(p: Platform, clock: SimulatedClock) -> tuple[str, list[str]]:
     """A section in evaluation and a committee drawn over HTTP; the drawn experts' addresses."""
     w = make_world(p, clock, bidders=3)
-    sid = _in_evaluation(w)
+    sid = in_evaluation(w)
     experts = expert_pool(w)
     with TestClient(create_app(platform=p)) as client:
         r = client.post(f"/api/sections/{sid}/committee", json=DRAW, headers=token(client, w.operator))

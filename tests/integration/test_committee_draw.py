@@ -32,9 +32,9 @@ from tests.factories import (
     SETUP,
     SPECIALTY,
     World,
-    check_and_publish,
     draw_and_seat,
     expert_pool,
+    in_evaluation,
     make_world,
 )
 
@@ -42,19 +42,6 @@ from tests.factories import (
 @pytest.fixture
 def world(platform: Platform, clock: SimulatedClock) -> World:
     return make_world(platform, clock, bidders=3)
-
-
-def _in_evaluation(w: World) -> str:
-    s = check_and_publish(w, w.section())
-    w.jump(s.id)
-    w.clock.advance(timedelta(days=6))
-    for i, b in enumerate(w.bidders):
-        w.submit(s.id, b, w.seal(s.id, b, f"{9000000 + i * 10000}.00"))
-    w.jump(s.id)
-    for b in w.bidders:
-        w.decrypt(s.id, b)
-    assert w.jump(s.id) == "evaluation"
-    return s.id
 
 
 def _count(w: World, row: type) -> int:
@@ -83,7 +70,7 @@ def test_import_refuses_a_bad_file_whole_and_only_the_operator_imports(world: Wo
 
 def test_draw_is_recomputable_from_the_beacon_notifies_and_keeps_names_secret(world: World) -> None:
     w = world
-    sid = _in_evaluation(w)
+    sid = in_evaluation(w)
     experts = expert_pool(w)
     notifier = MemoryNotifier()
     with pytest.raises(NotPermitted):
@@ -127,7 +114,7 @@ def test_draw_is_recomputable_from_the_beacon_notifies_and_keeps_names_secret(wo
 
 def test_a_draw_that_cannot_be_filled_says_which_quota_and_stores_nothing(world: World) -> None:
     w = world
-    sid = _in_evaluation(w)
+    sid = in_evaluation(w)
     expert_pool(w, main=1, partner=4)
     before = _count(w, CommitteeRow)
     with pytest.raises(RuleViolation, match="quota of 2 experts in specialty A01 at venue main") as caught:
@@ -147,7 +134,7 @@ def test_a_draw_that_cannot_be_filled_says_which_quota_and_stores_nothing(world:
 
 def test_decline_and_no_answer_are_replaced_from_the_next_round(world: World) -> None:
     w = world
-    sid = _in_evaluation(w)
+    sid = in_evaluation(w)
     experts = expert_pool(w, main=4, partner=4)
     draw = draw_committee_for_section(
         DrawRequest(sid, {SPECIALTY: 5}, {"main": 2, "partner": 3}, answer_minutes=30),
@@ -186,4 +173,4 @@ def test_decline_and_no_answer_are_replaced_from_the_next_round(world: World) ->
         outsider = next(p for e, p in experts.items() if e not in statuses)
         check_in_expert(CheckIn(sid, "main", "pc"), uow=w.p.uow(), clock=w.clock, actor=outsider.actor)
     with pytest.raises(NotFound, match="draw one first"):
-        evaluate_section(_in_evaluation(w), uow=w.p.uow(), clock=w.clock, actor=SETUP)
+        evaluate_section(in_evaluation(w), uow=w.p.uow(), clock=w.clock, actor=SETUP)

@@ -11,20 +11,7 @@ from fairbid.services.committee import CheckIn, DrawRequest, answer_invitation, 
 from fairbid.services.committee import draw_committee_for_section as draw
 from fairbid.services.evaluation import start_due_sessions
 from fairbid.store.evaluation_store import CommitteeRepository
-from tests.factories import SPECIALTY, Party, World, check_and_publish, expert_pool, make_world
-
-
-def _in_evaluation(w: World) -> str:
-    s = check_and_publish(w, w.section())
-    w.jump(s.id)
-    w.clock.advance(timedelta(days=6))
-    for i, b in enumerate(w.bidders):
-        w.submit(s.id, b, w.seal(s.id, b, f"{9000000 + i * 10000}.00"))
-    w.jump(s.id)
-    for b in w.bidders:
-        w.decrypt(s.id, b)
-    assert w.jump(s.id) == "evaluation"
-    return s.id
+from tests.factories import SPECIALTY, Party, World, expert_pool, in_evaluation, make_world
 
 
 def _drawn(w: World, sid: str, experts: dict[str, Party], *, check_in: int) -> None:
@@ -50,7 +37,7 @@ def test_the_scheduler_opens_a_seated_session_at_its_start_and_not_before(
     platform: Platform, clock: SimulatedClock
 ) -> None:
     w = make_world(platform, clock, bidders=3)
-    ready, short = _in_evaluation(w), _in_evaluation(w)
+    ready, short = in_evaluation(w), in_evaluation(w)
     experts: dict[str, Party] = {}
     _drawn(w, ready, experts, check_in=5)
     _drawn(w, short, experts, check_in=4)  # one member has not checked in
