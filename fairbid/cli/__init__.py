@@ -72,7 +72,10 @@ def demo(
         )
     report = result.ledger
     if report.ok:
-        console.print(f"[bold green]ledger verified[/]: {report.entries} entries, head {report.head_hash}")
+        console.print(
+            f"[bold green]ledger verified[/]: {report.entries} entries chained and hashed, {report.heads} signed "
+            f"head(s) matching their roots; last entry hash {report.head_hash}"
+        )
     else:
         problem = report.first_problem
         console.print(f"[bold red]ledger verification failed[/] at entry {problem.seq if problem else '?'}")
@@ -97,6 +100,13 @@ def serve(
     from fairbid.api.app import create_app
 
     settings = _settings(database, data_dir, clock_speed=speed)
+    if speed != 1.0:  # refuse production data before the server starts (services.demonstration)
+        from fairbid.bootstrap import bootstrap
+
+        try:
+            bootstrap(settings).close()
+        except FairbidError as e:
+            _fail(e)
     uvicorn.run(create_app(settings, run_scheduler=True), host=host, port=port, log_level="info")
 
 
