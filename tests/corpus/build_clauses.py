@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from clause_categories import CATEGORIES  # noqa: E402
+from clause_categories import CATEGORIES
 
 OUT = Path(__file__).with_name("clause_cases.jsonl")
 

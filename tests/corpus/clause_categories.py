@@ -10,7 +10,7 @@ from __future__ import annotations
 
 CATEGORIES: dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]] = {
     "local_branch": (
-        ("X03",),
+        ("X03", "X34"),
         [
             ("threshold", "投标人须在长沙市设有分公司或常设办事机构，并提供营业执照复印件。"),
             ("threshold", "投标人应在项目所在县设立售后服务站，否则资格审查不予通过。"),
@@ -142,7 +142,7 @@ CATEGORIES: dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]] = {
         ],
     ),
     "local_certificate": (
-        ("X15", "X28"),
+        ("X15", "X27"),
         [
             ("threshold", "项目管理人员须持有本省住建厅颁发的岗位培训合格证。"),
             ("threshold", "安全员须持有浙江省建设厅核发的安全员上岗证。"),
@@ -157,7 +157,7 @@ CATEGORIES: dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]] = {
         ],
     ),
     "designated_party": (
-        ("X29", "X07"),
+        ("X28", "X07", "X29"),
         [
             ("threshold", "中标人须入住招标人指定的长沙华天大酒店开展驻场服务。"),
             ("threshold", "材料检测须委托本市建设工程质量检测中心进行，其他检测机构出具的报告不予认可。"),
@@ -175,7 +175,7 @@ CATEGORIES: dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]] = {
         ],
     ),
     "deposit": (
-        ("X18", "X30", "X31"),
+        ("X18", "X29", "X30"),
         [
             ("threshold", "中标人须在签订合同前缴纳合同价5%的考核保证金。"),
             ("threshold", "投标人须缴纳诚信保证金5万元，开标后退还。"),
@@ -194,7 +194,7 @@ CATEGORIES: dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]] = {
         ],
     ),
     "size_finance": (
-        ("X13", "X32", "X33"),
+        ("X13", "X31", "X32"),
         [
             ("threshold", "投标人注册资本须不低于5000万元。"),
             ("graded", "注册资金1亿元以上的得3分，5000万元以上的得2分，其他得1分。"),
@@ -228,7 +228,7 @@ CATEGORIES: dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]] = {
         ],
     ),
     "local_product": (
-        ("X34",),
+        ("X33", "X35"),
         [
             ("score", "投标产品为本省生产的，加3分。"),
             ("threshold", "主要建材须采购本地企业生产的产品。"),
@@ -270,7 +270,7 @@ CATEGORIES: dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]] = {
         ],
     ),
     "on_site": (
-        ("X24", "X09", "X26", "X08"),
+        ("X24", "X09", "X25", "X08"),
         [
             ("other", "招标文件仅在招标代理机构办公地点现场发售，不接受邮购。"),
             ("other", "潜在投标人须携带单位介绍信到本市交易中心现场领取招标文件。"),
@@ -286,7 +286,7 @@ CATEGORIES: dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]] = {
         ],
     ),
     "abolished_qualification": (
-        ("X27",),
+        ("X26",),
         [
             ("threshold", "投标人须具有城市园林绿化企业二级及以上资质。"),
             ("threshold", "投标人须具备计算机信息系统集成二级及以上资质。"),
@@ -301,7 +301,7 @@ CATEGORIES: dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]] = {
         ],
     ),
     "proximity": (
-        ("X35", "X03"),
+        ("X34", "X03"),
         [
             ("graded", "承诺接到通知后30分钟内到达现场的得3分，1小时内到达的得2分，2小时内到达的得1分。"),
             ("graded", "投标人办公地点距项目现场5公里以内得3分，5至20公里得1分。"),
