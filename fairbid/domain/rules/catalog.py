@@ -53,14 +53,18 @@ def check_text(
     on: date,
     rule_ids: frozenset[str] | None = None,
     places: Gazetteer | None = None,
+    masked: str | None = None,
 ) -> list[Finding]:
     """Every finding of the text rules in force ``on`` this date over ``text``, with exact spans and clauses.
 
     ``places`` (China's divisions, ``fairbid.documents.load_gazetteer()``) lets the rules see named
     places (长沙市, 浙江省内) as well as 本市/本地; without it they see only the latter.
+    ``masked`` is ``places.mask(text)`` when the caller has it already (it is not computed twice).
     ``rule_ids`` narrows the run to some rules (the corpus scorer uses it).
     """
+    if masked is None and places is not None:
+        masked = places.mask(text)
     active: list[TextRule] = [
         t for t in TEXT_RULES if t.rule.in_force(on) and (rule_ids is None or t.rule.id in rule_ids)
     ]
-    return scan(text, active, masked=None if places is None else places.mask(text))
+    return scan(text, active, masked=masked)
