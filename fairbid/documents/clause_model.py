@@ -206,8 +206,8 @@ def review_findings(
                 severity=Severity.REVIEW,
                 citation=MODEL_CITATION,
                 message=(
-                    f"模型评分 {score:.2f}（阈值 {model.threshold:.2f}）：读来像限制或排斥潜在投标人的条款，规则未识别。"
-                    "这是模型的评分，不是规则，请人工复核后再发布。"
+                    f"模型评分 {score:.2f}（阈值 {model.threshold:.2f}）："
+                    "读来像限制或排斥潜在投标人的条款，规则未识别。这是模型的评分，不是规则，请人工复核后再发布。"
                 ),
                 span=span,
                 clause=span,
