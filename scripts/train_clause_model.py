@@ -39,14 +39,19 @@ def training_data() -> tuple[list[str], list[int]]:
     """(texts, labels) for training: never a held-back case."""
     texts: list[str] = []
     labels: list[int] = []
+    held: set[str] = set()
     for line in (CORPUS / "clause_cases.jsonl").read_text(encoding="utf-8").splitlines():
         case = json.loads(line)
         if case["split"] == "train":
             texts.append(case["text"])
             labels.append(int(case["label"] == "unlawful"))
+        else:
+            held.add(case["text"])
     for name in ("text_cases.jsonl", "heldout_cases.jsonl"):
         for line in (CORPUS / name).read_text(encoding="utf-8").splitlines():
             case = json.loads(line)
+            if case["text"] in held:  # the same sentence in a rule corpus: still never trained on
+                continue
             texts.append(case["text"])
             labels.append(int(bool(case["rules"])))
     return texts, labels

@@ -55,6 +55,9 @@ def rows() -> list[dict[str, object]]:
 
 def main() -> None:
     data = rows()
+    texts = [str(r["text"]) for r in data]
+    if len(set(texts)) != len(texts):
+        raise SystemExit(f"duplicate texts: {sorted({t for t in texts if texts.count(t) > 1})}")
     OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in data), encoding="utf-8")
     held = sum(1 for r in data if r["split"] == "heldback")
     print(f"{len(data)} cases ({held} held back) -> {OUT}")

@@ -334,7 +334,7 @@ CATEGORIES: dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]] = {
             ("threshold", "投标人须为高新技术企业。"),
             ("graded", "具有CMMI5级认证的得3分，CMMI3级得1分。"),
             ("threshold", "投标人须具有AAA级信用等级证书。"),
-            ("lawful", "投标人须具有有效的安全生产许可证。"),
+            ("lawful", "投标人须持有有效的建筑业企业资质证书，并具有安全生产许可证。"),
             ("lawful", "投标人可不提供ISO认证证书，是否具有认证不影响评分。"),
             ("lawful", "产品须取得国家强制性产品认证（3C认证）。"),
         ],
