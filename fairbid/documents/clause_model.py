@@ -44,9 +44,13 @@ MODEL_RULE = "M01"
 MODEL_CITATION = "Fairbid 条款分类模型（模型评分，非法条）"
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _DIGITS = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?")
+# A sentence is scored only when it says something a restriction says: a requirement (须, 应, 方可…),
+# points (分, 优先), a designation (指定, 仅限, 品牌), a lot, a threshold (不少于, 以上), a procedure
+# (报名, 原件, 踏勘) or a place (本市, a named place). Headings, numbers and labels are not.
 _CUE = re.compile(
-    r"须|必须|应|要求|具备|具有|持有|取得|提供|方可|才能|否则|无效|否决|不予|仅|限|只|得\s*[0-9.]*\s*分|加分|得分|优先|分"
-    r"|指定|缴纳|本地|本市|本省|本县|当地|" + PLACE_MARK
+    r"须|需|应|要求|具备|具有|持有|取得|方可|才能|否则|无效|否决|不予|不得|不接受|仅|只|限|指定|分|优先|缴纳|品牌|原装|进口"
+    r"|抽签|摇号|随机|抓阄|报名|标底|控制价|不少于|不低于|以上|满|年限|酌情|印象|单独|部分|分别|距|资本|资产|营业|人数|占有率"
+    r"|入围|框架|名录|原件|踏勘|考察|本地|本市|本省|本县|本区|我市|我省|我县|当地|辖区|县城|" + PLACE_MARK
 )
 _MIN_CHARS = 8
 _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's char analyzer
@@ -127,9 +131,9 @@ class ClauseModel:
         return [float(v) for v in 1.0 / (1.0 + np.exp(-z))]
 
     def flags(self, text: str) -> bool:
-        """Whether any sentence of ``text`` scores at or above the threshold."""
+        """Whether any sentence of ``text`` that ``review_findings`` would score reaches the threshold."""
         masked = self.places.mask(text)
-        parts = [masked[a:b] for a, b in sentences(masked)]
+        parts = [masked[a:b] for a, b in sentences(masked) if _worth_scoring(masked, a, b)]
         return any(s >= self.threshold for s in self.scores(parts))
 
 
@@ -167,6 +171,10 @@ def load_clause_model() -> ClauseModel:
     return model_from_json(data, load_gazetteer())
 
 
+def _worth_scoring(masked: str, start: int, end: int) -> bool:
+    return end - start >= _MIN_CHARS and _CUE.search(masked, start, end) is not None
+
+
 def _covered(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
     """Whether a span starting before ``end`` (the last few: spans rarely nest) ends after ``start``."""
     i = bisect_left(starts, end)
@@ -178,25 +186,25 @@ def review_findings(
 ) -> list[Finding]:
     """``review`` findings for the sentences of ``text`` the model flags and no finding in ``already`` covers.
 
-    Only sentences with a requirement, scoring or place cue (须, 得3分, 本市, a place name…) and at least
-    eight characters are scored: headings and plain descriptions are skipped, which keeps a 300-page
-    document within the checker's time budget. ``masked`` is ``text`` already masked by the model's
-    gazetteer, when the caller has it.
+    Only sentences of eight characters or more with a cue (须, 分, 本市, a place name…) are scored, each
+    distinct wording once (digits folded): headings and repeated boilerplate cost nothing, which keeps a
+    300-page document within the checker's time budget. ``masked`` is ``text`` already masked by the
+    model's gazetteer, when the caller has it.
     """
     taken = sorted((f.span.start, f.span.end) for f in already if f.span is not None)
     starts = [a for a, _ in taken]
     if masked is None:
         masked = model.places.mask(text)
     todo = [
-        (a, b)
+        (a, b, _DIGITS.sub("0", masked[a:b]))
         for a, b in sentences(masked)
-        if b - a >= _MIN_CHARS and _CUE.search(masked, a, b) and not _covered(taken, starts, a, b)
+        if _worth_scoring(masked, a, b) and not _covered(taken, starts, a, b)
     ]
-    unique = sorted({masked[a:b] for a, b in todo})
+    unique = sorted({key for _, _, key in todo})  # boilerplate repeats: score each wording once
     score_of = dict(zip(unique, model.scores(unique), strict=True))
     found = []
-    for a, b in todo:
-        score = score_of[masked[a:b]]
+    for a, b, key in todo:
+        score = score_of[key]
         if score < model.threshold:
             continue
         span = Span(a, b, text[a:b])

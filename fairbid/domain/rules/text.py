@@ -98,10 +98,11 @@ class _Layout:
         if anchor is None:
             return [(0, len(self.text))]
         spans: list[tuple[int, int]] = []
-        for m in anchor.finditer(self.text):
-            if spans and m.start() < spans[-1][1]:
-                continue
-            spans.append(self.sentence(m.start(), m.end()))
+        pos, text = 0, self.text
+        while (m := anchor.search(text, pos)) is not None:
+            window = self.sentence(m.start(), m.end())
+            spans.append(window)
+            pos = max(window[1], m.end())  # the next sentence: one search per sentence, not per hit
         return spans
 
     def in_law_quote(self, start: int) -> bool:

@@ -1,6 +1,17 @@
 """Text rules on who may bid and with whom (指定与限定): ownership, brands, designated parties, supplier
 pools, deposits and guarantees, manufacturer authorisation. Sources: 招标投标法实施条例 第三十二条第五、六项;
 招标投标领域公平竞争审查规则 第五条第九项, 第十一条第二至四项.
+
+Rules and their citations, written whole:
+
+- X06 招标投标法实施条例 第三十二条第六项: 限定所有制形式或组织形式
+- X07 招标投标法实施条例 第三十二条第五项: 限定或指定品牌、专利、原产地、供应商
+- X16 招标投标领域公平竞争审查规则 第五条第九项: 要求进入预选库或备选名录
+- X18 招标投标领域公平竞争审查规则 第十一条第三项: 限定保证金形式
+- X21 招标投标法实施条例 第三十二条第五项: 以厂家授权或独家代理作为资格
+- X28 招标投标法实施条例 第三十二条第五项: 指定酒店、银行、检测机构、CA、保险等服务方
+- X29 招标投标领域公平竞争审查规则 第十一条第四项: 指定保函、保险的出具机构
+- X30 招标投标领域公平竞争审查规则 第十一条第二项: 收取法定以外的保证金
 """
 
 from __future__ import annotations

@@ -1,6 +1,17 @@
 """Text rules on the procedure (流程): registration steps, documents only on site, attendance, originals,
 lots, price floors, site visits, discretionary scoring. Sources: 招标投标法实施条例 第二十七、二十八条;
 招标投标领域公平竞争审查规则 第八条第四项, 第十条第三、四项; 发改法规规〔2022〕1117号 （三）（五）.
+
+Rules and their citations, written whole:
+
+- X08 发改法规规〔2022〕1117号 （三）: 设置报名环节
+- X09 招标投标领域公平竞争审查规则 第十条第四项: 要求法定代表人等特定人员到场
+- X11 招标投标领域公平竞争审查规则 第八条第四项: 以抽签、摇号等方式确定中标人或分配市场
+- X17 招标投标法实施条例 第二十七条: 设最低投标限价或以标底作为条件
+- X19 发改法规规〔2022〕1117号 （五）: 主观分酌情打分无分档
+- X20 招标投标法实施条例 第二十八条: 单独组织踏勘或以踏勘为投标条件
+- X24 招标投标领域公平竞争审查规则 第十条第四项: 招标文件仅限现场获取
+- X25 招标投标领域公平竞争审查规则 第十条第三项: 要求投标时提交原件
 """
 
 from __future__ import annotations

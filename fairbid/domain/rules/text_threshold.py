@@ -1,6 +1,17 @@
 """Text rules on thresholds and points out of proportion (门槛与规模): certifications, years in business,
 size, market share, fixed-period proofs, abolished qualifications. Sources: 招标投标法实施条例 第三十二条
 第二项; 招标投标领域公平竞争审查规则 第六条第一项, 第七条第四项; 发改法规规〔2022〕1117号 （三）.
+
+Rules and their citations, written whole:
+
+- X10 发改法规规〔2022〕1117号 （三）: 以非强制认证作为资格条件
+- X10W 发改法规规〔2022〕1117号 （三）: 以非强制认证加分
+- X12 招标投标法实施条例 第三十二条第二项: 设置成立年限门槛
+- X13 招标投标法实施条例 第三十二条第二项: 设置注册资本、资产、营业额、人数门槛
+- X14 发改法规规〔2022〕1117号 （三）: 要求市场占有率或排名
+- X26 招标投标领域公平竞争审查规则 第六条第一项: 要求已取消的资质或资格
+- X31 招标投标领域公平竞争审查规则 第七条第四项: 按规模、注册资本、营业收入等计分
+- X32 招标投标法实施条例 第三十二条第二项: 要求固定年份、连续期间的财务或纳税社保证明
 """
 
 from __future__ import annotations
