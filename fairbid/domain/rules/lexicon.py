@@ -20,6 +20,7 @@ __all__ = [
     "INSURER",
     "LEVEL",
     "LOCAL",
+    "LOCAL_AWARD_NAME",
     "LOCAL_BODY",
     "NUM",
     "OUTSIDER",
