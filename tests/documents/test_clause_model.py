@@ -9,8 +9,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from fairbid.documents import check_document_text, load_clause_model
 from fairbid.domain.rules import Severity, blocking
 
@@ -34,7 +32,6 @@ def test_training_never_reads_the_heldback_split() -> None:
     assert held and not held & set(texts)
 
 
-@pytest.mark.slow  # trains the model with 5-fold cross-validation: about 5 s
 def test_shipped_model_is_what_the_corpus_trains() -> None:
     # train() also asserts that the exported weights score exactly like scikit-learn's pipeline.
     trainer = _trainer()
