@@ -17,7 +17,7 @@ from fairbid.domain.credit.grade import (
     grade_of,
 )
 from fairbid.domain.credit.listing import HEADERS, ListImport, ListProblem, parse_external_list
-from fairbid.domain.credit.premium import PremiumPolicy, PremiumQuote, quote_premium
+from fairbid.domain.credit.premium import PremiumPolicy, PremiumQuote, price_for_grade, quote_premium
 from fairbid.domain.credit.record import (
     CITATIONS,
     EXTERNAL_KINDS,
@@ -52,6 +52,7 @@ __all__ = [
     "grade_of",
     "is_active",
     "parse_external_list",
+    "price_for_grade",
     "quote_premium",
     "withdraw_record",
 ]

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fairbid.domain.credit.grade import CreditGrade, Grade
 from fairbid.domain.errors import InvalidInput, RuleViolation
 
-__all__ = ["PremiumPolicy", "PremiumQuote", "quote_premium"]
+__all__ = ["PremiumPolicy", "PremiumQuote", "price_for_grade", "quote_premium"]
 
 _FEN = Decimal("0.01")
 
@@ -68,12 +68,25 @@ def quote_premium(amount: Decimal, credit: CreditGrade, *, policy: PremiumPolicy
     Example: 80,000 yuan at grade A with the defaults: 80000 × 0.003 × 0.8 = 192, below the minimum, so 200.
     """
     policy = policy or PremiumPolicy()
+    multiplier, rate, fee, minimum_applied = price_for_grade(
+        amount, credit.grade, policy=policy, reasons=credit.reasons[1:]
+    )
+    return PremiumQuote(
+        amount, credit.grade, credit.score, policy.base_rate, multiplier, rate, fee, minimum_applied, credit.reasons
+    )
+
+
+def price_for_grade(
+    amount: Decimal, grade: Grade, *, policy: PremiumPolicy, reasons: tuple[str, ...] = ()
+) -> tuple[Decimal, Decimal, Decimal, bool]:
+    """``(multiplier, rate, fee, minimum_applied)`` for ``amount`` at ``grade`` — what a guarantor computes
+    from the grade the platform sends; raises :class:`RuleViolation` for a grade the policy does not take."""
     if amount <= 0:
         raise InvalidInput("The guaranteed amount must be positive.", field="amount")
-    multiplier = policy.multipliers.get(credit.grade)
+    multiplier = policy.multipliers.get(grade)
     if multiplier is None:
         raise RuleViolation(
-            f"This guarantor does not underwrite grade {credit.grade}: " + "; ".join(credit.reasons[1:] or ("-",)),
+            f"This guarantor does not underwrite grade {grade}: " + ("; ".join(reasons) or "-"),
             rule="guarantee.grade_not_underwritten",
             citation="商业定价，非法定 (commercial underwriting rule)",
             field="grade",
@@ -81,6 +94,4 @@ def quote_premium(amount: Decimal, credit: CreditGrade, *, policy: PremiumPolicy
     rate = policy.base_rate * multiplier
     computed = (amount * rate).quantize(_FEN, rounding=ROUND_HALF_UP)
     fee = max(computed, policy.minimum_fee.quantize(_FEN))
-    return PremiumQuote(
-        amount, credit.grade, credit.score, policy.base_rate, multiplier, rate, fee, fee > computed, credit.reasons
-    )
+    return multiplier, rate, fee, fee > computed
