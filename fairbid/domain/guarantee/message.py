@@ -171,9 +171,12 @@ def validate_payload(payload: Mapping[str, Any], *, expected: frozenset[MessageT
             raise InvalidInput(f"A {kind.value} message needs {name}.", field=name)
         _check(name, field_kind, payload[name], payload)
     if kind is MessageType.APPLY:
-        plain = payload["section_id"] is not None and payload["beneficiary"] is not None
-        sealed = payload["sealed_lot"] is not None and payload["section_id"] is None and payload["beneficiary"] is None
-        if plain == sealed:
+        named = (
+            payload["section_id"] is not None,
+            payload["beneficiary"] is not None,
+            payload["sealed_lot"] is not None,
+        )
+        if named not in ((True, True, False), (False, False, True)):
             raise InvalidInput(
                 "An application names section_id and beneficiary, or (sealed) only sealed_lot.", field="sealed_lot"
             )
