@@ -20,6 +20,7 @@ from fairbid.domain.credit.listing import HEADERS, ListImport, ListProblem, pars
 from fairbid.domain.credit.premium import PremiumPolicy, PremiumQuote, price_for_grade, quote_premium
 from fairbid.domain.credit.record import (
     CITATIONS,
+    CONDUCT_OF_CLAIM,
     EXTERNAL_KINDS,
     ConductKind,
     ConductRecord,
@@ -31,6 +32,7 @@ from fairbid.domain.credit.record import (
 
 __all__ = [
     "CITATIONS",
+    "CONDUCT_OF_CLAIM",
     "DEFAULT_POINTS",
     "EXTERNAL_KINDS",
     "FAIRNESS_CITATION",

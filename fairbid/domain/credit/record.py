@@ -15,9 +15,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from fairbid.domain.errors import InvalidInput, InvalidTransition
+from fairbid.domain.guarantee.model import ClaimGround
 
 __all__ = [
     "CITATIONS",
+    "CONDUCT_OF_CLAIM",
     "EXTERNAL_KINDS",
     "ConductKind",
     "ConductRecord",
@@ -71,6 +73,14 @@ CITATIONS: dict[ConductKind, str] = {
     ConductKind.ADMINISTRATIVE_PENALTY: "招标投标法实施条例 第七十八条; 发改法规规〔2022〕1117号 (二十)",
 }
 """The rule each kind of record rests on (条例78: violations are recorded and published)."""
+
+CONDUCT_OF_CLAIM: dict[ClaimGround, ConductKind] = {
+    ClaimGround.WITHDRAWN_AFTER_DEADLINE: ConductKind.BID_REVOKED,
+    ClaimGround.NOT_DECRYPTED_BY_BIDDER: ConductKind.BID_REVOKED,
+    ClaimGround.REFUSED_TO_SIGN: ConductKind.REFUSED_TO_SIGN,
+    ClaimGround.NO_PERFORMANCE_SECURITY: ConductKind.NO_PERFORMANCE_SECURITY,
+}
+"""The conduct a claim's statutory ground records (besides ``CLAIM_PAID`` once the guarantor pays)."""
 
 
 @dataclass(frozen=True, slots=True)

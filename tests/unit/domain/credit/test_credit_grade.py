@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from fairbid.domain.credit import (
+    CONDUCT_OF_CLAIM,
     ConductKind,
     ConductRecord,
     Grade,
@@ -148,3 +149,10 @@ def test_nothing_about_region_ownership_or_size_reaches_a_grade() -> None:
     ga = grade_of(a.credit_code, [rec(k, rid=f"a{i}", subject=a.credit_code) for i, k in enumerate(conduct)], at=NOW)
     gb = grade_of(b.credit_code, [rec(k, rid=f"b{i}", subject=b.credit_code) for i, k in enumerate(conduct)], at=NOW)
     assert (ga.grade, ga.score) == (gb.grade, gb.score)
+
+
+def test_every_claim_ground_records_a_conduct() -> None:
+    from fairbid.domain.guarantee import ClaimGround
+
+    assert set(CONDUCT_OF_CLAIM) == set(ClaimGround)
+    assert CONDUCT_OF_CLAIM[ClaimGround.REFUSED_TO_SIGN] is ConductKind.REFUSED_TO_SIGN
