@@ -45,7 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     console = Console()
 
-    import fairbid.services.party as party_service
+    import fairbid.services.parties.accounts as party_service
     from fairbid.bootstrap import bootstrap
     from fairbid.clock import SimulatedClock
     from fairbid.crypto.digest import sm3_hex

@@ -3,7 +3,7 @@
 For each database (SQLite file; PostgreSQL when reachable), in the same run and interleaved in batches:
 
 - plain: one transaction inserting one entry-shaped row (values precomputed, no lock, no hash, no Merkle);
-- append: one transaction running ``fairbid.services.trace.record`` (head lock, SM3 entry hash, Merkle leaf
+- append: one transaction running ``fairbid.services.shared.trace.record`` (head lock, SM3 entry hash, Merkle leaf
   and node row on the entry) and committing — what every use case pays per entry. Target: within 2×.
 
 Then proofs read from the database as the API serves them, each in its own unit of work: inclusion proofs
@@ -52,8 +52,8 @@ from fairbid.ledger.chain import GENESIS_HASH, EntryContent, LedgerAction, entry
 from fairbid.ledger.export import entry_leaf, verify_receipt_proof
 from fairbid.ledger.head import KeyHeadSigner, SignedTreeHead, sign_tree_head
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree, leaf_hash, verify_consistency, verify_inclusion
-from fairbid.services.ledger import consistency_proof, prove_entry, publish_head, verify_ledger
-from fairbid.services.trace import record
+from fairbid.services.oversight.ledger import consistency_proof, prove_entry, publish_head, verify_ledger
+from fairbid.services.shared.trace import record
 from fairbid.store.blob import LocalBlobStore
 from fairbid.store.database import make_engine, normalise_url
 from fairbid.store.migration import upgrade

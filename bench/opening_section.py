@@ -39,7 +39,7 @@ from argon2 import PasswordHasher
 from rich.console import Console
 from rich.table import Table
 
-import fairbid.services.party
+import fairbid.services.parties.accounts
 from fairbid.bootstrap import bootstrap
 from fairbid.clock import SimulatedClock
 from fairbid.crypto import AttachmentSource, BidForm, seal_envelope
@@ -94,7 +94,7 @@ def main() -> None:
     args = parser.parse_args()
     console = Console()
     # The accounts' password cost has nothing to do with the opening; keep it from dominating the setup.
-    fairbid.services.party.hash_password = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash  # type: ignore[assignment]
+    fairbid.services.parties.accounts.hash_password = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash  # type: ignore[assignment]
     size = int(args.mb * 1024 * 1024)
     with tempfile.TemporaryDirectory(prefix="fairbid-opening-bench-") as work:
         settings = Settings(

@@ -308,7 +308,7 @@ def _setup(
 ) -> tuple[list[bytes], list[dict[str, str]], str, object, object]:
     from argon2 import PasswordHasher
 
-    import fairbid.services.party
+    import fairbid.services.parties.accounts
     from fairbid.bootstrap import bootstrap
     from fairbid.clock import SimulatedClock
     from fairbid.settings import Settings
@@ -316,7 +316,7 @@ def _setup(
     from tests.reliability.live import LiveServer, bidding_section, login
 
     # The accounts' password cost is irrelevant here and 2 × N Argon2id runs would dominate the setup.
-    fairbid.services.party.hash_password = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash  # type: ignore[assignment]
+    fairbid.services.parties.accounts.hash_password = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash  # type: ignore[assignment]
     settings = Settings(
         environment="test",
         database_url=f"sqlite:///{work / 'fairbid.db'}",

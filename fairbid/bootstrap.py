@@ -18,7 +18,7 @@ from fairbid.crypto.keystore import lock_private_key, unlock_private_key
 from fairbid.domain.errors import InvalidInput
 from fairbid.notify import Notifier, OutboxNotifier, SmtpNotifier
 from fairbid.ports import Clock, RandomSource
-from fairbid.services.demonstration import allow_simulated_clock
+from fairbid.services.platform.demonstration import allow_simulated_clock
 from fairbid.settings import Settings
 from fairbid.store.blob import LocalBlobStore
 from fairbid.store.database import make_engine

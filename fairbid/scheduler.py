@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from fairbid.bootstrap import Platform
 from fairbid.domain.errors import FairbidError
-from fairbid.services.chronograph import advance_clock, due_section_ids
-from fairbid.services.evaluation import start_due_sessions
-from fairbid.services.ledger import publish_head
+from fairbid.services.evaluation.session import start_due_sessions
+from fairbid.services.oversight.ledger import publish_head
+from fairbid.services.tendering.chronograph import advance_clock, due_section_ids
 
 __all__ = ["Scheduler", "run_due"]
 

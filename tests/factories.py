@@ -18,11 +18,18 @@ from fairbid.crypto.key import PrivateKey, generate_key
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.credit_code import check_character
 from fairbid.domain.section import Schedule, Section, SectionKind
-from fairbid.services.bid import DecryptBid, RegisterKey, SubmitBid, decrypt_bid, register_bidder_key, submit_bid
-from fairbid.services.chronograph import advance_clock
-from fairbid.services.evaluation import EvaluationResult, evaluate_section, start_evaluation
-from fairbid.services.party import CreateUser, RegisterOrganisation, create_user, register_organisation
-from fairbid.services.section import CreateProject, CreateSection, create_project, create_section
+from fairbid.services.bidding.bid import (
+    DecryptBid,
+    RegisterKey,
+    SubmitBid,
+    decrypt_bid,
+    register_bidder_key,
+    submit_bid,
+)
+from fairbid.services.evaluation.session import EvaluationResult, evaluate_section, start_evaluation
+from fairbid.services.parties.accounts import CreateUser, RegisterOrganisation, create_user, register_organisation
+from fairbid.services.tendering.chronograph import advance_clock
+from fairbid.services.tendering.section import CreateProject, CreateSection, create_project, create_section
 
 SETUP = Actor(role=Role.MACHINE, job="test-setup")
 _counter = itertools.count(1)
@@ -176,8 +183,8 @@ def make_world(p: Platform, clock: SimulatedClock, *, bidders: int = 3) -> World
 def check_and_publish(w: World, section: Section) -> Section:
     """Check the section's tender document (the real rule catalog and renderer) and publish it."""
     from fairbid.documents.prefill import prefilled_form
-    from fairbid.services.document import check_section_document
-    from fairbid.services.section import publish_section
+    from fairbid.services.tendering.document import check_section_document
+    from fairbid.services.tendering.section import publish_section
 
     outcome = check_section_document(
         prefilled_form(section), section.id, uow=w.p.uow(), clock=w.clock, actor=w.agency.actor, blobs=w.p.blobs
@@ -207,7 +214,7 @@ SPECIALTY = "A01"
 def expert_pool(w: World, *, main: int = 3, partner: int = 4, specialty: str = SPECIALTY) -> dict[str, Party]:
     """Venues (a main venue and one partner venue) and a pool of expert accounts, imported from CSV."""
     from fairbid.domain.expert import VenueRole
-    from fairbid.services.expert import SaveVenue, import_experts, save_venue
+    from fairbid.services.evaluation.pool import SaveVenue, import_experts, save_venue
 
     op = w.operator.actor
     save_venue(SaveVenue("main", "长沙主场", VenueRole.MAIN, (MAIN_REGION,)), uow=w.p.uow(), clock=w.clock, actor=op)
@@ -235,8 +242,8 @@ def draw_and_seat(
     w: World, section_id: str, experts: dict[str, Party], *, notifier: object = None, evaluation_hours: int = 8
 ) -> list[str]:
     """Draw 5 experts (2 at the main venue, 3 at the partner venue); all accept and check in. Returns members."""
-    from fairbid.services.committee import CheckIn, DrawRequest, answer_invitation, check_in_expert
-    from fairbid.services.committee import draw_committee_for_section as draw
+    from fairbid.services.evaluation.committee import CheckIn, DrawRequest, answer_invitation, check_in_expert
+    from fairbid.services.evaluation.committee import draw_committee_for_section as draw
 
     d = draw(
         DrawRequest(section_id, {SPECIALTY: 5}, {"main": 2, "partner": 3}, evaluation_hours=evaluation_hours),
@@ -254,7 +261,7 @@ def draw_and_seat(
 
 def score_all(w: World, section_id: str, members: list[str], experts: dict[str, Party], *, spread: str = "0.1") -> None:
     """Every member scores every bid under evaluation: cheaper bids score a little higher, members differ."""
-    from fairbid.services.scoring import SubmitSheet, sheets_view, submit_score_sheet
+    from fairbid.services.evaluation.scoring import SubmitSheet, sheets_view, submit_score_sheet
 
     with w.p.uow() as uow:
         prices = {b.id: b.data.price for b in uow.bids.in_section(section_id) if b.data is not None}
@@ -271,7 +278,7 @@ def score_all(w: World, section_id: str, members: list[str], experts: dict[str, 
 
 def answer_all_warnings(w: World, section_id: str, members: list[str], experts: dict[str, Party]) -> int:
     """Each warned member confirms their score with a reason; returns how many answers were given."""
-    from fairbid.services.scoring import AnswerWarning, answer_score_warning, sheets_view
+    from fairbid.services.evaluation.scoring import AnswerWarning, answer_score_warning, sheets_view
 
     answered = 0
     for expert_id in members:

@@ -11,7 +11,7 @@ from fairbid.bootstrap import Platform
 from fairbid.domain.actor import ANONYMOUS_PUBLIC, Actor
 from fairbid.domain.errors import NotAuthenticated
 from fairbid.ports import Clock
-from fairbid.services.party import authenticate
+from fairbid.services.parties.accounts import authenticate
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = ["ActorDep", "ClockDep", "OptionalActorDep", "PlatformDep", "UowDep"]

@@ -24,7 +24,7 @@ from fairbid.domain.errors import (
     NotPermitted,
     RuleViolation,
 )
-from fairbid.services.party import TooManyAttempts
+from fairbid.services.parties.accounts import TooManyAttempts
 
 __all__ = ["PROBLEM_BASE", "install_problem_handlers", "problem", "status_for"]
 

@@ -42,7 +42,7 @@ def beacon_verify(
     from fairbid.bootstrap import bootstrap
     from fairbid.domain.actor import Actor, Role
     from fairbid.domain.errors import FairbidError
-    from fairbid.services.beacon import verify_beacon
+    from fairbid.services.oversight.beacon import verify_beacon
 
     platform = bootstrap(settings_from(database, data_dir), migrate=False)
     try:

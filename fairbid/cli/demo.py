@@ -32,7 +32,7 @@ from fairbid.domain.rules import FACT_RULES, TEXT_RULES
 from fairbid.domain.section import Schedule, SectionKind
 from fairbid.ledger.head import KeyHeadVerifier
 from fairbid.scheduler import run_due
-from fairbid.services.bid import (
+from fairbid.services.bidding.bid import (
     DecryptBid,
     RegisterKey,
     SubmitBid,
@@ -40,11 +40,11 @@ from fairbid.services.bid import (
     register_bidder_key,
     submit_bid,
 )
-from fairbid.services.document import check_section_document
-from fairbid.services.ledger import LedgerReport, verify_ledger
-from fairbid.services.party import CreateUser, RegisterOrganisation, create_user, register_organisation
-from fairbid.services.record import SectionRecord, section_record, section_timeline
-from fairbid.services.section import (
+from fairbid.services.oversight.ledger import LedgerReport, verify_ledger
+from fairbid.services.parties.accounts import CreateUser, RegisterOrganisation, create_user, register_organisation
+from fairbid.services.tendering.document import check_section_document
+from fairbid.services.tendering.record import SectionRecord, section_record, section_timeline
+from fairbid.services.tendering.section import (
     CreateProject,
     CreateSection,
     create_project,

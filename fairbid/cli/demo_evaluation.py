@@ -18,7 +18,7 @@ from fairbid.domain.actor import Actor, Role
 from fairbid.domain.credit_code import check_character
 from fairbid.domain.expert import SeatStatus, VenueRole
 from fairbid.notify import OutboxNotifier
-from fairbid.services.committee import (
+from fairbid.services.evaluation.committee import (
     CheckIn,
     DrawRequest,
     answer_invitation,
@@ -26,17 +26,15 @@ from fairbid.services.committee import (
     draw_committee_for_section,
     replace_vacancies,
 )
-from fairbid.services.evaluation import EvaluationResult, evaluate_section, start_evaluation
-from fairbid.services.evaluation_report import (
+from fairbid.services.evaluation.pool import SaveVenue, import_experts, link_expert_account, save_venue
+from fairbid.services.evaluation.report import (
     SignReport,
     issue_evaluation_report,
     register_expert_key,
     report_message,
     sign_evaluation_report,
 )
-from fairbid.services.expert import SaveVenue, import_experts, link_expert_account, save_venue
-from fairbid.services.party import CreateUser, RegisterOrganisation, create_user, register_organisation
-from fairbid.services.scoring import (
+from fairbid.services.evaluation.scoring import (
     AnswerWarning,
     SubmitSheet,
     Verdict,
@@ -45,6 +43,8 @@ from fairbid.services.scoring import (
     sheets_view,
     submit_score_sheet,
 )
+from fairbid.services.evaluation.session import EvaluationResult, evaluate_section, start_evaluation
+from fairbid.services.parties.accounts import CreateUser, RegisterOrganisation, create_user, register_organisation
 
 __all__ = ["run_remote_evaluation"]
 

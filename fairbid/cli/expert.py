@@ -44,7 +44,7 @@ def import_csv(
     """Add or update experts from CSV; a wrong row refuses the whole file, naming line and column."""
     from fairbid.bootstrap import bootstrap
     from fairbid.domain.actor import Actor, Role
-    from fairbid.services.expert import import_experts
+    from fairbid.services.evaluation.pool import import_experts
 
     platform = bootstrap(settings_from(database, data_dir), migrate=False)
     try:
@@ -69,7 +69,7 @@ def draw(
     """Draw the section's committee from the beacon; print the seats (the names stay in the system)."""
     from fairbid.bootstrap import bootstrap
     from fairbid.domain.actor import Actor, Role
-    from fairbid.services.committee import DrawRequest, draw_committee_for_section, draw_label
+    from fairbid.services.evaluation.committee import DrawRequest, draw_committee_for_section, draw_label
 
     cmd = DrawRequest(section, _counts(specialty, "--specialty"), _counts(venue, "--venue"), size=size)
     platform = bootstrap(settings_from(database, data_dir), migrate=False)

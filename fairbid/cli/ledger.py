@@ -42,7 +42,7 @@ def ledger_verify(
     from fairbid.bootstrap import bootstrap
     from fairbid.domain.actor import Actor, Role
     from fairbid.ledger.head import KeyHeadVerifier
-    from fairbid.services.ledger import verify_ledger
+    from fairbid.services.oversight.ledger import verify_ledger
 
     platform = bootstrap(settings_from(database, data_dir), migrate=False)
     try:
@@ -91,7 +91,7 @@ def ledger_verify(
 def ledger_head(database: DatabaseOpt = None, data_dir: DataDirOpt = None) -> None:
     """Sign and publish a head of the ledger as it is now (on demand), and print the newest head."""
     from fairbid.bootstrap import bootstrap
-    from fairbid.services.ledger import list_heads, publish_head
+    from fairbid.services.oversight.ledger import list_heads, publish_head
 
     platform = bootstrap(settings_from(database, data_dir), migrate=False)
     try:
@@ -114,7 +114,7 @@ def ledger_prove(
     """Print the inclusion proof of ENTRY (or of a receipt's commitment) against the newest signed head (JSON)."""
     from fairbid.bootstrap import bootstrap
     from fairbid.domain.errors import FairbidError
-    from fairbid.services.ledger import prove_commitment, prove_entry
+    from fairbid.services.oversight.ledger import prove_commitment, prove_entry
 
     if (entry is None) == (commitment is None):
         console.print("[red]Give either ENTRY or --commitment[/], not both.")
@@ -143,7 +143,7 @@ def ledger_export(
     """Export every entry, every signed head and their proofs; publish a head first if the ledger grew."""
     from fairbid.bootstrap import bootstrap
     from fairbid.domain.actor import Actor, Role
-    from fairbid.services.ledger import export_ledger, publish_head
+    from fairbid.services.oversight.ledger import export_ledger, publish_head
 
     platform = bootstrap(settings_from(database, data_dir), migrate=False)
     try:

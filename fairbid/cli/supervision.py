@@ -34,7 +34,7 @@ def leads(
     from fairbid.bootstrap import bootstrap
     from fairbid.documents.render import render_pdf
     from fairbid.domain.actor import Actor, Role
-    from fairbid.services.supervision import leads_for_supervisor
+    from fairbid.services.oversight.supervision import leads_for_supervisor
 
     if fmt is LeadsFormat.PDF and output is None:
         raise typer.BadParameter("a PDF needs --output FILE", param_hint="--output")

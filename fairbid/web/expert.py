@@ -13,8 +13,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from fairbid.api.deps import OptionalActorDep, UowDep
-from fairbid.services.committee_view import committee_view
-from fairbid.services.section import get_section
+from fairbid.services.shared.participation import committee_view
+from fairbid.services.tendering.section import get_section
 from fairbid.web.templating import templates
 
 __all__ = ["router"]

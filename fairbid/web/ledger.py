@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from fairbid.api.deps import PlatformDep, UowDep
-from fairbid.services.ledger import list_heads
+from fairbid.services.oversight.ledger import list_heads
 from fairbid.web.templating import templates
 
 __all__ = ["router"]

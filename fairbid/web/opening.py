@@ -11,8 +11,8 @@ from fastapi import APIRouter, Request, Response
 from fairbid.api.deps import OptionalActorDep, UowDep
 from fairbid.bootstrap import Platform
 from fairbid.domain.actor import ANONYMOUS_PUBLIC
-from fairbid.services.objection import ObjectionView, list_objections
-from fairbid.services.opening_record import opening_record_pdf
+from fairbid.services.bidding.opening_record import opening_record_pdf
+from fairbid.services.disputes.objection import ObjectionView, list_objections
 from fairbid.web.templating import templates
 
 __all__ = ["router"]

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from fairbid.api.deps import OptionalActorDep, UowDep
-from fairbid.services.record import section_record
-from fairbid.services.section import list_sections
+from fairbid.services.tendering.record import section_record
+from fairbid.services.tendering.section import list_sections
 from fairbid.web.templating import templates
 
 __all__ = ["router"]

@@ -13,7 +13,7 @@ from fairbid.analytics import render_leads_html
 from fairbid.api.deps import ClockDep, OptionalActorDep, UowDep
 from fairbid.documents.render import render_pdf
 from fairbid.domain.errors import NotFound
-from fairbid.services.supervision import leads_for_supervisor, supervision_overview
+from fairbid.services.oversight.supervision import leads_for_supervisor, supervision_overview
 from fairbid.web.templating import templates
 
 __all__ = ["router"]

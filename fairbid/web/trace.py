@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from fairbid.api.deps import OptionalActorDep, UowDep
 from fairbid.documents.render import render_pdf
-from fairbid.services.trace_report import trace_report
+from fairbid.services.oversight.trace_report import trace_report
 from fairbid.web.templating import templates
 
 __all__ = ["router"]

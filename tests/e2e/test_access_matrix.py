@@ -37,18 +37,18 @@ from fairbid.domain.access import ACCESS, STAGES, CommitteePhase, is_allowed
 from fairbid.domain.actor import Role
 from fairbid.domain.errors import FairbidError
 from fairbid.domain.section import SectionStatus as S
-from fairbid.services.chronograph import advance_clock
-from fairbid.services.evaluation import evaluate_section, start_evaluation
-from fairbid.services.evaluation_report import (
+from fairbid.services.disputes.objection import RaiseObjection, raise_objection
+from fairbid.services.evaluation.pool import import_experts
+from fairbid.services.evaluation.report import (
     evaluation_report_view,
     issue_evaluation_report,
     register_expert_key,
     report_message,
 )
-from fairbid.services.expert import import_experts
-from fairbid.services.objection import RaiseObjection, raise_objection
-from fairbid.services.scoring import SubmitSheet, sheets_view, submit_score_sheet
-from fairbid.services.section import cancel_section, sign_contract
+from fairbid.services.evaluation.scoring import SubmitSheet, sheets_view, submit_score_sheet
+from fairbid.services.evaluation.session import evaluate_section, start_evaluation
+from fairbid.services.tendering.chronograph import advance_clock
+from fairbid.services.tendering.section import cancel_section, sign_contract
 from fairbid.settings import Settings
 from fairbid.store.database import normalise_url
 from fairbid.store.rows import LedgerEntryRow, SectionRow
@@ -189,7 +189,7 @@ def _build(
     }
     late = {key: check_and_publish(w, w.section(start=start)).id for key, start in timed.items()}
     checked = w.section()
-    from fairbid.services.document import check_section_document
+    from fairbid.services.tendering.document import check_section_document
 
     check_section_document(
         prefilled_form(checked), checked.id, uow=p.uow(), clock=clock, actor=w.agency.actor, blobs=p.blobs

@@ -12,7 +12,7 @@ from fairbid.bootstrap import Platform
 from fairbid.cli import bidder
 from fairbid.clock import SimulatedClock
 from fairbid.crypto.keystore import unlock_private_key
-from fairbid.services.bid import RegisterKey, register_bidder_key
+from fairbid.services.bidding.bid import RegisterKey, register_bidder_key
 from tests.factories import PASSWORD, check_and_publish, make_world
 
 runner = CliRunner()

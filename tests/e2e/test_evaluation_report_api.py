@@ -14,8 +14,8 @@ from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
 from fairbid.crypto.digest import sm3_hex
 from fairbid.crypto.key import generate_key, sign
-from fairbid.services.evaluation import start_evaluation
-from fairbid.services.ledger import verify_ledger
+from fairbid.services.evaluation.session import start_evaluation
+from fairbid.services.oversight.ledger import verify_ledger
 from tests.e2e.test_expert_api import problem, token
 from tests.factories import World, answer_all_warnings, draw_and_seat, expert_pool, in_evaluation, make_world, score_all
 

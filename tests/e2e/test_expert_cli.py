@@ -39,7 +39,7 @@ def test_import_then_draw_from_the_command_line(
         w.decrypt(s.id, b)
     w.jump(s.id)
     from fairbid.domain.expert import VenueRole
-    from fairbid.services.expert import SaveVenue, save_venue
+    from fairbid.services.evaluation.pool import SaveVenue, save_venue
 
     for venue, role, region in (
         ("main", VenueRole.MAIN, MAIN_REGION),

@@ -8,8 +8,8 @@ import pytest
 
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
-from fairbid.services.evaluation import start_evaluation
-from fairbid.services.scoring import sheets_view
+from fairbid.services.evaluation.scoring import sheets_view
+from fairbid.services.evaluation.session import start_evaluation
 from tests.factories import PASSWORD, check_and_publish, draw_and_seat, expert_pool, make_world
 
 pytestmark = pytest.mark.browser

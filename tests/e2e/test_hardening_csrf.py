@@ -18,7 +18,7 @@ from fairbid.api.app import create_app
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
 from fairbid.domain.actor import Role
-from fairbid.services.party import CreateUser, create_user
+from fairbid.services.parties.accounts import CreateUser, create_user
 from fairbid.store.rows import LedgerEntryRow, OrganisationRow, SignInFailureRow, TokenRow
 from tests.factories import PASSWORD, SETUP, credit_code
 

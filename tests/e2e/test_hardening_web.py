@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from fairbid.api.app import create_app
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
-from fairbid.services.party import SignIn
+from fairbid.services.parties.accounts import SignIn
 from fairbid.store.rows import BidRow, LedgerEntryRow
 from tests.factories import PASSWORD, World, check_and_publish, make_world
 

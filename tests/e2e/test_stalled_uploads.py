@@ -41,7 +41,7 @@ def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
 @pytest.fixture(autouse=True)
 def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2id at its smallest cost for the 31 test accounts; the sign-in path itself is unchanged."""
-    monkeypatch.setattr("fairbid.services.party.hash_password", FAST_HASHER.hash)
+    monkeypatch.setattr("fairbid.services.parties.accounts.hash_password", FAST_HASHER.hash)
 
 
 def _wait_for(what: str, check: Callable[[], bool], timeout: float) -> None:

@@ -15,7 +15,7 @@ from fairbid.cli import app
 from fairbid.clock import SimulatedClock
 from fairbid.domain.actor import ANONYMOUS_PUBLIC
 from fairbid.domain.errors import NotFound
-from fairbid.services.beacon import verify_beacon
+from fairbid.services.oversight.beacon import verify_beacon
 from fairbid.settings import Settings
 from fairbid.store.rows import LedgerEntryRow, OpeningRecordRow
 from tests.factories import World, check_and_publish, make_world

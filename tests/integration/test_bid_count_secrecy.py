@@ -133,7 +133,7 @@ def test_an_attacker_learns_nothing_about_the_number_of_bids_before_the_opening(
 
 
 def _cancel(w: World, s: Section) -> dict[str, Any]:
-    from fairbid.services.section import cancel_section
+    from fairbid.services.tendering.section import cancel_section
 
     cancel_section(s.id, "项目取消", uow=w.p.uow(), clock=w.clock, actor=w.tenderee.actor)
     with w.p.uow() as uow:
@@ -147,7 +147,7 @@ def test_a_section_cancelled_during_bidding_keeps_its_bids_sealed_and_anchored(
     from sqlalchemy import update
 
     from fairbid.ledger.chain import GENESIS_HASH
-    from fairbid.services.ledger import verify_ledger
+    from fairbid.services.oversight.ledger import verify_ledger
     from fairbid.store.rows import SealedEntryRow
     from tests.factories import SETUP
 

@@ -25,9 +25,9 @@ from fairbid.crypto.envelope import seal_envelope
 from fairbid.crypto.form import BidForm
 from fairbid.crypto.payload import AttachmentSource
 from fairbid.domain.errors import NotFound
-from fairbid.services.collusion import list_section_warnings, screen_opened_section
-from fairbid.services.evaluation import start_evaluation
-from fairbid.services.ledger import verify_ledger
+from fairbid.services.evaluation.session import start_evaluation
+from fairbid.services.oversight.collusion import list_section_warnings, screen_opened_section
+from fairbid.services.oversight.ledger import verify_ledger
 from fairbid.store.rows import LedgerEntryRow, WarningRow
 from tests.factories import PASSWORD, Party, World, check_and_publish, draw_and_seat, expert_pool, make_world
 

@@ -13,7 +13,7 @@ from fairbid.crypto.draw import BeaconStream
 from fairbid.domain.errors import InvalidInput, InvalidTransition, NotFound, NotPermitted, RuleViolation
 from fairbid.domain.expert import ExpertStatus, SeatStatus, draw_committee
 from fairbid.notify import MemoryNotifier
-from fairbid.services.committee import (
+from fairbid.services.evaluation.committee import (
     CheckIn,
     DrawRequest,
     answer_invitation,
@@ -22,10 +22,10 @@ from fairbid.services.committee import (
     draw_label,
     replace_vacancies,
 )
-from fairbid.services.committee_view import committee_view
-from fairbid.services.evaluation import evaluate_section, start_evaluation
-from fairbid.services.expert import import_experts, list_experts, set_expert_status
-from fairbid.services.ledger import verify_ledger
+from fairbid.services.evaluation.pool import import_experts, list_experts, set_expert_status
+from fairbid.services.evaluation.session import evaluate_section, start_evaluation
+from fairbid.services.oversight.ledger import verify_ledger
+from fairbid.services.shared.participation import committee_view
 from fairbid.store.evaluation_store import CommitteeRepository, ExpertRepository, VenueRepository
 from fairbid.store.rows import CommitteeRow, ExpertRow
 from tests.factories import (
@@ -88,7 +88,7 @@ def test_draw_is_recomputable_from_the_beacon_notifies_and_keeps_names_secret(wo
         section = uow.sections.get(sid)
         pool = ExpertRepository(uow.session).pool()
         row = CommitteeRepository(uow.session).get(sid)
-        from fairbid.services.committee import _parties, _plan
+        from fairbid.services.evaluation.committee import _parties, _plan
 
         plan = _plan(row.plan, VenueRepository(uow.session))
         parties = _parties(uow, section)

@@ -21,9 +21,9 @@ from fairbid.domain.bid import BidStatus
 from fairbid.domain.errors import DeadlinePassed
 from fairbid.domain.section import Section
 from fairbid.scheduler import run_due
-from fairbid.services import bid as bid_service
-from fairbid.services.bid import SubmitBid, submit_bid, withdraw_bid
-from fairbid.services.chronograph import advance_clock
+from fairbid.services.bidding import bid as bid_service
+from fairbid.services.bidding.bid import SubmitBid, submit_bid, withdraw_bid
+from fairbid.services.tendering.chronograph import advance_clock
 from tests.factories import Party, World, check_and_publish, make_world
 
 
@@ -205,7 +205,7 @@ def test_a_withdrawal_after_the_opening_began_is_refused_and_the_bid_counts(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The opening holds the section: a withdrawal sent a millisecond before the deadline waits, then is refused."""
-    from fairbid.services import chronograph
+    from fairbid.services.tendering import chronograph as chronograph
 
     w = world
     s = _bidding(w, early=4)

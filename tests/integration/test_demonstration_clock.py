@@ -10,7 +10,7 @@ from fairbid.cli import app
 from fairbid.clock import AcceleratedClock, SimulatedClock, SystemClock
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.errors import InvalidInput
-from fairbid.services.party import RegisterOrganisation, register_organisation
+from fairbid.services.parties.accounts import RegisterOrganisation, register_organisation
 from fairbid.settings import Settings
 from tests.factories import credit_code
 

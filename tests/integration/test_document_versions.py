@@ -12,8 +12,8 @@ from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
 from fairbid.documents.prefill import prefilled_form
 from fairbid.domain.errors import InvalidTransition, NotPermitted, RuleViolation
-from fairbid.services.document import amend_section_document, check_section_document, list_section_documents
-from fairbid.services.ledger import verify_ledger
+from fairbid.services.oversight.ledger import verify_ledger
+from fairbid.services.tendering.document import amend_section_document, check_section_document, list_section_documents
 from tests.factories import SETUP, World, check_and_publish, make_world
 
 

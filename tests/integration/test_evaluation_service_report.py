@@ -13,15 +13,15 @@ from fairbid.clock import SimulatedClock
 from fairbid.crypto.digest import sm3_hex
 from fairbid.crypto.key import generate_key, sign
 from fairbid.domain.errors import InvalidSignature, InvalidTransition, NotPermitted
-from fairbid.services.evaluation import evaluate_section, start_evaluation
-from fairbid.services.evaluation_report import (
+from fairbid.services.evaluation.report import (
     SignReport,
     issue_evaluation_report,
     register_expert_key,
     report_message,
     sign_evaluation_report,
 )
-from fairbid.services.ledger import verify_ledger
+from fairbid.services.evaluation.session import evaluate_section, start_evaluation
+from fairbid.services.oversight.ledger import verify_ledger
 from fairbid.store.evaluation_store import CommitteeRepository
 from tests.factories import (
     SETUP,

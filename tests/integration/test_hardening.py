@@ -14,7 +14,7 @@ from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
 from fairbid.crypto.envelope import unwrap_content_key
 from fairbid.documents.extract import MAX_UPLOAD_BYTES
-from fairbid.services.party import MAX_FAILED_SIGN_INS, SIGN_IN_WINDOW
+from fairbid.services.parties.accounts import MAX_FAILED_SIGN_INS, SIGN_IN_WINDOW
 from tests.factories import PASSWORD, check_and_publish, make_world
 
 

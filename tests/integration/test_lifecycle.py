@@ -21,11 +21,11 @@ from fairbid.domain.errors import (
     NotPermitted,
 )
 from fairbid.scheduler import run_due
-from fairbid.services.bid import DecryptBid, decrypt_bid, withdraw_bid
-from fairbid.services.evaluation import evaluate_section
-from fairbid.services.ledger import verify_ledger
-from fairbid.services.party import RegisterOrganisation, register_organisation
-from fairbid.services.section import publish_section
+from fairbid.services.bidding.bid import DecryptBid, decrypt_bid, withdraw_bid
+from fairbid.services.evaluation.session import evaluate_section
+from fairbid.services.oversight.ledger import verify_ledger
+from fairbid.services.parties.accounts import RegisterOrganisation, register_organisation
+from fairbid.services.tendering.section import publish_section
 from fairbid.store.rows import BidRow, LedgerEntryRow
 from tests.factories import SETUP, World, check_and_publish, make_world, run_evaluation
 

@@ -13,15 +13,15 @@ from fairbid.api.app import create_app
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
 from fairbid.domain.errors import DeadlinePassed, InvalidInput, InvalidTransition, NotFound, NotPermitted
-from fairbid.services.chronograph import advance_clock
-from fairbid.services.ledger import verify_ledger
-from fairbid.services.objection import (
+from fairbid.services.disputes.objection import (
     AnswerObjection,
     RaiseObjection,
     answer_objection,
     list_objections,
     raise_objection,
 )
+from fairbid.services.oversight.ledger import verify_ledger
+from fairbid.services.tendering.chronograph import advance_clock
 from tests.factories import PASSWORD, SETUP, Party, World, check_and_publish, make_world, run_evaluation
 
 

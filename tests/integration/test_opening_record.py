@@ -17,8 +17,8 @@ from fairbid.crypto.digest import sm3_hex
 from fairbid.documents.glyph import embedded_fonts, missing_glyphs
 from fairbid.domain.actor import ANONYMOUS_PUBLIC
 from fairbid.domain.errors import NotFound
-from fairbid.services.objection import AnswerObjection, RaiseObjection, answer_objection, raise_objection
-from fairbid.services.opening_record import opening_record_pdf
+from fairbid.services.bidding.opening_record import opening_record_pdf
+from fairbid.services.disputes.objection import AnswerObjection, RaiseObjection, answer_objection, raise_objection
 from tests.factories import World, check_and_publish, make_world
 
 

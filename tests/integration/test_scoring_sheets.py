@@ -14,10 +14,7 @@ from fairbid.clock import SimulatedClock
 from fairbid.crypto.draw import draw_k
 from fairbid.domain.errors import Conflict, DeadlinePassed, InvalidInput, InvalidTransition, NotPermitted, RuleViolation
 from fairbid.domain.evaluation import price_score
-from fairbid.services.evaluation import evaluate_section, start_evaluation
-from fairbid.services.evaluation_terms import default_terms, price_rules, rubric_of
-from fairbid.services.ledger import verify_ledger
-from fairbid.services.scoring import (
+from fairbid.services.evaluation.scoring import (
     AnswerWarning,
     SubmitSheet,
     Verdict,
@@ -26,6 +23,9 @@ from fairbid.services.scoring import (
     sheets_view,
     submit_score_sheet,
 )
+from fairbid.services.evaluation.session import evaluate_section, start_evaluation
+from fairbid.services.evaluation.terms import default_terms, price_rules, rubric_of
+from fairbid.services.oversight.ledger import verify_ledger
 from fairbid.store.evaluation_store import SheetRepository, WarningRepository
 from tests.factories import (
     SETUP,

@@ -7,9 +7,9 @@ from datetime import timedelta
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
 from fairbid.scheduler import run_due
-from fairbid.services.committee import CheckIn, DrawRequest, answer_invitation, check_in_expert
-from fairbid.services.committee import draw_committee_for_section as draw
-from fairbid.services.evaluation import start_due_sessions
+from fairbid.services.evaluation.committee import CheckIn, DrawRequest, answer_invitation, check_in_expert
+from fairbid.services.evaluation.committee import draw_committee_for_section as draw
+from fairbid.services.evaluation.session import start_due_sessions
 from fairbid.store.evaluation_store import CommitteeRepository
 from tests.factories import SPECIALTY, Party, World, expert_pool, in_evaluation, make_world
 

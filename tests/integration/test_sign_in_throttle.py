@@ -21,7 +21,7 @@ from fairbid.bootstrap import Platform, bootstrap
 from fairbid.clock import SimulatedClock
 from fairbid.domain.actor import Role
 from fairbid.domain.errors import NotPermitted
-from fairbid.services.party import (
+from fairbid.services.parties.accounts import (
     MAX_FAILED_SIGN_INS,
     MAX_FAILED_SIGN_INS_PER_SOURCE,
     SIGN_IN_WINDOW,
@@ -43,7 +43,7 @@ from datetime import datetime
 from fairbid.bootstrap import bootstrap
 from fairbid.clock import SimulatedClock
 from fairbid.domain.errors import FairbidError
-from fairbid.services.party import SignIn, sign_in
+from fairbid.services.parties.accounts import SignIn, sign_in
 from fairbid.settings import Settings
 
 url, data, name, password, failures, now = sys.argv[1:]

@@ -15,8 +15,8 @@ from fairbid.bootstrap import Platform
 from fairbid.cli import app as cli
 from fairbid.clock import SimulatedClock
 from fairbid.domain.errors import NotPermitted
-from fairbid.services.evaluation import evaluate_section, start_evaluation
-from fairbid.services.supervision import leads_for_supervisor, supervision_overview
+from fairbid.services.evaluation.session import evaluate_section, start_evaluation
+from fairbid.services.oversight.supervision import leads_for_supervisor, supervision_overview
 from fairbid.settings import Settings
 from tests.factories import (
     PASSWORD,

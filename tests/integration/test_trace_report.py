@@ -12,8 +12,8 @@ from fairbid.domain.actor import ANONYMOUS_PUBLIC
 from fairbid.domain.errors import NotPermitted
 from fairbid.ledger.export import verify_receipt_proof
 from fairbid.ledger.head import KeyHeadVerifier
-from fairbid.services.ledger import publish_head
-from fairbid.services.trace_report import trace_report
+from fairbid.services.oversight.ledger import publish_head
+from fairbid.services.oversight.trace_report import trace_report
 from tests.factories import PASSWORD, check_and_publish, make_world
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
 from fairbid.domain.errors import Conflict, NotFound
-from fairbid.services.collusion import list_section_warnings, screen_opened_section
+from fairbid.services.oversight.collusion import list_section_warnings, screen_opened_section
 from fairbid.store.rows import LedgerEntryRow, WarningRow
 from tests.factories import make_world
 

@@ -16,7 +16,7 @@ from fairbid.ledger.chain import GENESIS_HASH, entry_hash
 from fairbid.ledger.export import entry_leaf, verify_receipt_proof
 from fairbid.ledger.head import KeyHeadVerifier
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree
-from fairbid.services.ledger import (
+from fairbid.services.oversight.ledger import (
     _content,
     consistency_proof,
     list_heads,
@@ -148,7 +148,7 @@ def test_a_consistent_rewrite_is_caught_by_the_signed_root(platform: Platform, c
 
 def test_an_append_rolled_back_leaves_the_tree_consistent(platform: Platform, clock: SimulatedClock) -> None:
     from fairbid.ledger.chain import LedgerAction
-    from fairbid.services.trace import record
+    from fairbid.services.shared.trace import record
 
     make_world(platform, clock, bidders=1)
     for commit in (False, True, False, True):
@@ -190,7 +190,7 @@ def test_payloads_with_few_possible_values_are_salted_so_their_public_digest_can
 ) -> None:
     """条例 第四十九条: a score sheet's digest is public; without a salt, hashing every plausible score finds it."""
     from fairbid.ledger.chain import LedgerAction, payload_digest
-    from fairbid.services.trace import record
+    from fairbid.services.shared.trace import record
 
     same = {"seat": 1, "bid_id": "b", "digest": "0" * 64}
     with platform.uow() as uow:

@@ -20,8 +20,8 @@ from fairbid.ledger.chain import LedgerAction
 from fairbid.ledger.export import entry_leaf, verify_receipt_proof
 from fairbid.ledger.head import KeyHeadVerifier, SignedTreeHead
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree
-from fairbid.services.ledger import consistency_proof, ledger_receipt, list_heads, prove_entry, publish_head
-from fairbid.services.trace import record
+from fairbid.services.oversight.ledger import consistency_proof, ledger_receipt, list_heads, prove_entry, publish_head
+from fairbid.services.shared.trace import record
 from fairbid.store.ledger_store import HeadRepository
 from fairbid.store.rows import LedgerEntryRow
 

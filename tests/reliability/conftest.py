@@ -26,7 +26,7 @@ def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     At the production cost (about 0.5 s a hash here) 200 accounts and their sign-ins would take minutes;
     the sign-in path itself is unchanged.
     """
-    monkeypatch.setattr("fairbid.services.party.hash_password", FAST_HASHER.hash)
+    monkeypatch.setattr("fairbid.services.parties.accounts.hash_password", FAST_HASHER.hash)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from fairbid.crypto.envelope import verify_envelope_stream
 from fairbid.crypto.key import PublicKey
 from fairbid.crypto.receipt import SignedReceipt, verify_receipt
 from fairbid.domain.bid import BidStatus
-from fairbid.services.ledger import verify_ledger
+from fairbid.services.oversight.ledger import verify_ledger
 from fairbid.settings import Settings
 from tests.factories import SETUP, Party, make_world
 from tests.reliability.live import LiveServer, bidding_section, login, run_cli, stored_envelope_ok

@@ -32,8 +32,8 @@ from fairbid.crypto.digest import sm3_hex
 from fairbid.crypto.receipt import SignedReceipt, verify_receipt
 from fairbid.domain.actor import Actor, Role
 from fairbid.ports import Clock
-from fairbid.services.ledger import verify_ledger
-from fairbid.services.party import SignIn, sign_in
+from fairbid.services.oversight.ledger import verify_ledger
+from fairbid.services.parties.accounts import SignIn, sign_in
 from fairbid.settings import Settings
 from tests.factories import PASSWORD, check_and_publish, make_world
 

@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2Pas
 
 from fairbid.api.deps import ActorDep, PlatformDep
 from fairbid.api.schemas.party import MeOut, TokenOut
-from fairbid.services.party import SignIn, revoke_token, sign_in
+from fairbid.services.parties.accounts import SignIn, revoke_token, sign_in
 
 __all__ = ["router"]
 

@@ -13,7 +13,7 @@ from fairbid.api.uploads import UploadRefused, refusal_response, upload_gate
 from fairbid.arrival import Arrival
 from fairbid.bootstrap import Platform
 from fairbid.domain.actor import Actor
-from fairbid.services.bid import (
+from fairbid.services.bidding.bid import (
     DecryptBid,
     RegisterKey,
     SubmitBid,
@@ -24,7 +24,7 @@ from fairbid.services.bid import (
     submit_bid,
     withdraw_bid,
 )
-from fairbid.services.ledger import ledger_receipt
+from fairbid.services.oversight.ledger import ledger_receipt
 
 __all__ = ["router"]
 

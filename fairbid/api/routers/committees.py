@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from fairbid.api.deps import ActorDep, ClockDep, OptionalActorDep, PlatformDep, UowDep
 from fairbid.api.schemas.expert import AnswerIn, CheckInIn, CommitteeOut, DrawIn, SeatOut
-from fairbid.services.committee import (
+from fairbid.services.evaluation.committee import (
     CheckIn,
     DrawRequest,
     answer_invitation,
@@ -14,8 +14,8 @@ from fairbid.services.committee import (
     draw_committee_for_section,
     replace_vacancies,
 )
-from fairbid.services.committee_view import CommitteeView, committee_view
-from fairbid.services.evaluation import start_evaluation
+from fairbid.services.evaluation.session import start_evaluation
+from fairbid.services.shared.participation import CommitteeView, committee_view
 
 __all__ = ["router"]
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from fairbid.api.deps import ActorDep, OptionalActorDep, PlatformDep, UowDep
 from fairbid.documents.form import parse_form
-from fairbid.services.document import (
+from fairbid.services.tendering.document import (
     amend_section_document,
     check_section_document,
     find_section_document,

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from fairbid.api.deps import ActorDep, ClockDep, PlatformDep, UowDep
-from fairbid.services.evaluation_report import (
+from fairbid.services.evaluation.report import (
     ReportView,
     SignReport,
     evaluation_report_pdf,

@@ -7,8 +7,7 @@ from pydantic import BaseModel, Field
 
 from fairbid.api.deps import ActorDep, ClockDep, UowDep
 from fairbid.api.schemas.expert import ExpertOut, ExpertPageOut, ImportIn, ImportOut, StatusIn, VenueIn, VenueIO
-from fairbid.services.evaluation_report import register_expert_key
-from fairbid.services.expert import (
+from fairbid.services.evaluation.pool import (
     ExpertLine,
     SaveVenue,
     import_experts,
@@ -17,6 +16,7 @@ from fairbid.services.expert import (
     save_venue,
     set_expert_status,
 )
+from fairbid.services.evaluation.report import register_expert_key
 
 __all__ = ["router"]
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from fairbid.api.deps import ActorDep, OptionalActorDep, PlatformDep, UowDep
 from fairbid.ledger.head import KeyHeadVerifier
-from fairbid.services.ledger import (
+from fairbid.services.oversight.ledger import (
     consistency_proof,
     list_heads,
     list_ledger,

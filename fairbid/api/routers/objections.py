@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from fairbid.api.deps import ActorDep, ClockDep, OptionalActorDep, UowDep
-from fairbid.services.objection import (
+from fairbid.services.disputes.objection import (
     MAX_TEXT,
     AnswerObjection,
     ObjectionView,

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from fairbid.api.deps import ActorDep, ClockDep, UowDep
 from fairbid.api.schemas.party import OrganisationIn, OrganisationOut, UserIn, UserOut
-from fairbid.services.party import CreateUser, RegisterOrganisation, create_user, register_organisation
+from fairbid.services.parties.accounts import CreateUser, RegisterOrganisation, create_user, register_organisation
 
 __all__ = ["router"]
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header
 
 from fairbid.api.deps import ActorDep, ClockDep, UowDep
 from fairbid.api.schemas.evaluation import AnswerWarningIn, RaisedOut, SheetIn, SheetsOut, VerdictIn
-from fairbid.services.scoring import (
+from fairbid.services.evaluation.scoring import (
     AnswerWarning,
     SubmitSheet,
     Verdict,

@@ -8,8 +8,8 @@ from pydantic import BaseModel, Field
 from fairbid.api.deps import ActorDep, ClockDep, OptionalActorDep, PlatformDep, UowDep
 from fairbid.api.schemas.section import ProjectIn, ProjectOut, SectionIn, SectionOut
 from fairbid.domain.section import Schedule
-from fairbid.services.evaluation import evaluate_section
-from fairbid.services.section import (
+from fairbid.services.evaluation.session import evaluate_section
+from fairbid.services.tendering.section import (
     CreateProject,
     CreateSection,
     cancel_section,

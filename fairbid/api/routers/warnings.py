@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from fairbid.api.deps import OptionalActorDep, UowDep
-from fairbid.services.collusion import list_section_warnings
+from fairbid.services.oversight.collusion import list_section_warnings
 
 __all__ = ["router"]
 

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from fairbid.domain.bid import Bid
-from fairbid.services.bid import BidView
+from fairbid.services.bidding.bid import BidView
 
 __all__ = ["BidReceiptOut", "DecryptionIn", "KeyIn", "KeyOut", "MyBidOut", "OpenedBidOut"]
 

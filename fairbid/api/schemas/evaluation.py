@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from fairbid.services.scoring import SheetsView
+from fairbid.services.evaluation.scoring import SheetsView
 
 __all__ = ["AnswerWarningIn", "CheckOut", "RaisedOut", "SheetIn", "SheetOut", "SheetsOut", "VerdictIn", "WarningOut"]
 

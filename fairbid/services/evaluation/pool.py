@@ -15,7 +15,7 @@ from fairbid.domain.errors import InvalidInput, NotPermitted
 from fairbid.domain.expert import ExpertStatus, Venue, VenueRole, parse_expert_csv
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
-from fairbid.services.trace import record
+from fairbid.services.shared.trace import record
 from fairbid.store.evaluation_store import ExpertRepository, VenueRepository
 from fairbid.store.rows import ExpertRow
 from fairbid.store.uow import SqlUnitOfWork

@@ -18,8 +18,8 @@ from fairbid.domain.bid import BidStatus, reject_undecrypted
 from fairbid.domain.section import Action, DueEvent, Section, apply_transition, due_events, next_check
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock, UploadsInCheck
-from fairbid.services.collusion import screen_within
-from fairbid.services.trace import (
+from fairbid.services.oversight.collusion import screen_within
+from fairbid.services.shared.trace import (
     bid_snapshot,
     candidate_snapshot,
     record,

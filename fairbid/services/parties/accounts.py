@@ -16,7 +16,7 @@ from fairbid.domain.errors import Duplicate, InvalidInput, NotAuthenticated, Not
 from fairbid.domain.party import Organisation, User
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock, RandomSource
-from fairbid.services.trace import record
+from fairbid.services.shared.trace import record
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = [

@@ -32,7 +32,7 @@ from fairbid.domain.errors import Conflict, NotFound
 from fairbid.domain.section import SectionStatus
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
-from fairbid.services.trace import collusion_warning_snapshot, record
+from fairbid.services.shared.trace import collusion_warning_snapshot, record
 from fairbid.store.uow import SqlUnitOfWork
 from fairbid.store.warning_store import AuthoringFacts, CollusionWarningRepository, StoredWarning
 

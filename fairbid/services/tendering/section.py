@@ -21,7 +21,7 @@ from fairbid.domain.section import (
 )
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock, RandomSource
-from fairbid.services.trace import record, save_section, sealed_anchor, section_snapshot
+from fairbid.services.shared.trace import record, save_section, sealed_anchor, section_snapshot
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = [

@@ -37,8 +37,8 @@ from fairbid.domain.section import Section, SectionStatus
 from fairbid.ledger.chain import LedgerAction
 from fairbid.notify import DeliveryFailed, Notifier
 from fairbid.ports import Clock
-from fairbid.services.evaluation_terms import default_terms, validate_terms
-from fairbid.services.trace import record
+from fairbid.services.evaluation.terms import default_terms, validate_terms
+from fairbid.services.shared.trace import record
 from fairbid.store.evaluation_store import (
     CommitteeRepository,
     ExpertRepository,
@@ -83,7 +83,7 @@ class DrawRequest:
 
     ``specialties`` and ``venues`` map a specialty code / venue ID to a number of experts; both add up
     to the expert seats. ``terms`` are the tender's evaluation terms (rubric, price rule, requirements),
-    see ``fairbid.services.evaluation.default_terms``.
+    see ``fairbid.services.evaluation.session.default_terms``.
     """
 
     section_id: str

@@ -39,9 +39,9 @@ from fairbid.domain.evaluation import (
 from fairbid.domain.expert import record_action
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
-from fairbid.services.committee import accepted_members, expert_of, load_draw, seat_no
-from fairbid.services.evaluation_terms import PRICE_ITEM, machine_state, review_json, reviews_of, rubric_of
-from fairbid.services.trace import record, review_snapshot, score_sheet_snapshot
+from fairbid.services.evaluation.committee import accepted_members, expert_of, load_draw, seat_no
+from fairbid.services.evaluation.terms import PRICE_ITEM, machine_state, review_json, reviews_of, rubric_of
+from fairbid.services.shared.trace import record, review_snapshot, score_sheet_snapshot
 from fairbid.store.evaluation_store import (
     CommitteeRepository,
     SessionRepository,

@@ -25,8 +25,8 @@ from fairbid.ledger.head import HeadVerifier, KeyHeadSigner, SignedTreeHead, sig
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree, verify_consistency
 from fairbid.ledger.sealed import SEALED, SealedRecord, check_sealed
 from fairbid.ports import Clock
-from fairbid.services.committee import load_draw, seat_no
-from fairbid.services.trace import (
+from fairbid.services.evaluation.committee import load_draw, seat_no
+from fairbid.services.shared.trace import (
     bid_snapshot,
     candidate_snapshot,
     collusion_warning_snapshot,

@@ -10,7 +10,7 @@ from typing import Any
 from fairbid.domain.actor import Actor
 from fairbid.domain.award import savings_rate
 from fairbid.domain.section import Section
-from fairbid.services.section import get_section
+from fairbid.services.tendering.section import get_section
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = ["CandidateLine", "SectionRecord", "TimelineEntry", "section_record", "section_timeline"]

@@ -27,7 +27,7 @@ from fairbid.domain.actor import Actor
 from fairbid.domain.errors import NotFound
 from fairbid.domain.section import Section
 from fairbid.ledger.chain import LedgerAction, payload_digest
-from fairbid.services.chronograph import compute_beacon
+from fairbid.services.tendering.chronograph import compute_beacon
 from fairbid.store.rows import LedgerEntryRow
 from fairbid.store.uow import SqlUnitOfWork
 

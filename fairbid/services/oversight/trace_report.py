@@ -17,7 +17,7 @@ from fairbid.domain.actor import Actor, Role
 from fairbid.domain.errors import NotFound, NotPermitted
 from fairbid.domain.section import SectionStatus
 from fairbid.ledger.merkle import MerkleTree
-from fairbid.services.committee_view import expert_names_visible
+from fairbid.services.shared.participation import expert_names_visible
 from fairbid.store.evaluation_store import CommitteeRepository
 from fairbid.store.ledger_store import HeadRepository, SqlNodeStore
 from fairbid.store.rows import LedgerEntryRow

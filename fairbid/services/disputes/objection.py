@@ -18,7 +18,7 @@ from fairbid.domain.errors import DeadlinePassed, InvalidInput, InvalidTransitio
 from fairbid.domain.section import Section, SectionStatus, next_check
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
-from fairbid.services.trace import objection_snapshot, record
+from fairbid.services.shared.trace import objection_snapshot, record
 from fairbid.store.objection_store import ObjectionRepository, StoredObjection
 from fairbid.store.uow import SqlUnitOfWork
 

@@ -22,7 +22,7 @@ from fairbid.domain.errors import InvalidInput, InvalidKey, NotFound, NotPermitt
 from fairbid.domain.section import Section, SectionStatus
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
-from fairbid.services.trace import bid_snapshot, record, record_sealed
+from fairbid.services.shared.trace import bid_snapshot, record, record_sealed
 from fairbid.store.blob import LocalBlobStore
 from fairbid.store.uow import SqlUnitOfWork
 

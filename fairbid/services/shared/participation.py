@@ -12,7 +12,7 @@ from typing import Any
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.expert import committee_names_visible
 from fairbid.domain.section import Section, SectionStatus
-from fairbid.services.committee import accepted_members, load_draw
+from fairbid.services.evaluation.committee import accepted_members, load_draw
 from fairbid.store.evaluation_store import CommitteeRepository, ExpertRepository, SessionRepository
 from fairbid.store.rows import CommitteeRow
 from fairbid.store.uow import SqlUnitOfWork

@@ -29,8 +29,8 @@ from fairbid.domain.section import (
 )
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
-from fairbid.services.section import get_section
-from fairbid.services.trace import record, section_snapshot
+from fairbid.services.shared.trace import record, section_snapshot
+from fairbid.services.tendering.section import get_section
 from fairbid.store.blob import LocalBlobStore
 from fairbid.store.rows import DocumentRow
 from fairbid.store.uow import SqlUnitOfWork

@@ -23,8 +23,8 @@ from fairbid.domain.evaluation import KMode, RankEntry, RankMethod, TieBreak, ra
 from fairbid.domain.section import Action, Section, SectionStatus, apply_transition, next_check
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
-from fairbid.services.committee import accepted_members, load_draw
-from fairbid.services.evaluation_terms import (
+from fairbid.services.evaluation.committee import accepted_members, load_draw
+from fairbid.services.evaluation.terms import (
     PRICE_ITEM,
     bid_facts,
     machine_state,
@@ -35,7 +35,7 @@ from fairbid.services.evaluation_terms import (
     rubric_of,
     valid_bid_ids,
 )
-from fairbid.services.trace import candidate_snapshot, record, review_snapshot, save_section, section_snapshot
+from fairbid.services.shared.trace import candidate_snapshot, record, review_snapshot, save_section, section_snapshot
 from fairbid.store.evaluation_store import CommitteeRepository, ScoreRepository, SessionRepository, parse_iso
 from fairbid.store.rows import CandidateRow, CommitteeRow
 from fairbid.store.uow import SqlUnitOfWork
@@ -206,7 +206,7 @@ def evaluate_section(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor
     at most three candidates (条例 第五十三条), then publicity of ``publicity_days`` (条例 第五十四条).
     No valid bid fails the section (条例 第五十一条).
     """
-    from fairbid.services.scoring import aggregate_section
+    from fairbid.services.evaluation.scoring import aggregate_section
 
     now = clock.now()
     with uow:

@@ -21,10 +21,10 @@ from fairbid.domain.actor import Actor, Role
 from fairbid.domain.errors import InvalidInput, InvalidKey, InvalidTransition, NotFound, NotPermitted
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import BlobStore, Clock
-from fairbid.services.committee import accepted_members, expert_of, load_draw
-from fairbid.services.committee_view import is_session_participant
-from fairbid.services.evaluation_terms import reviews_of
-from fairbid.services.trace import record
+from fairbid.services.evaluation.committee import accepted_members, expert_of, load_draw
+from fairbid.services.evaluation.terms import reviews_of
+from fairbid.services.shared.participation import is_session_participant
+from fairbid.services.shared.trace import record
 from fairbid.store.evaluation_store import (
     CommitteeRepository,
     ExpertRepository,
