@@ -103,8 +103,11 @@ def _table(con: BaseBackend, data_dir: Path, name: str) -> Any:
     return con.read_parquet(source, table_name=f"fairbid_{name}")
 
 
-def _rows(expr: Any) -> list[dict[str, Any]]:
-    table = expr.to_pyarrow()
+def _rows(con: BaseBackend, expr: Any) -> list[dict[str, Any]]:
+    if getattr(con, "name", "") == "duckdb":  # DuckDB 2.0: fetch with to_arrow_table (ibis 12 calls a deprecated one)
+        table = con.con.sql(str(con.compile(expr))).to_arrow_table()
+    else:
+        table = expr.to_pyarrow()
     rows: list[dict[str, Any]] = table.to_pylist()
     return rows
 
@@ -117,12 +120,12 @@ def run_analytics(
     bids, tenders = _table(con, data_dir, "bids"), _table(con, data_dir, "tenders")
     flags = [
         FlagRow(r["code"], r["subject"], r["subject_id"], float(r["value"]), r["bound"])
-        for r in _rows(red_flag_table(bids, tenders, r003_days=r003_days))
+        for r in _rows(con, red_flag_table(bids, tenders, r003_days=r003_days))
     ]
     flags.sort(key=lambda f: (f.code, f.subject, f.subject_id, f.value))
     screens = [
         ScreenRow(r["tender_id"], int(r["n"]), {k: float(r[k]) for k in SCREEN_NAMES})
-        for r in _rows(screen_table(bids))
+        for r in _rows(con, screen_table(bids))
     ]
     screens.sort(key=lambda s: s.tender_id)
     return AnalyticsResult(engine, tuple(flags), tuple(screens))
