@@ -46,8 +46,8 @@ def _chunk(
     price = base * rng.uniform(0.80, 0.99, size=tender_of.size)
     cover = base * 0.97 * (1 + np.where(pos == 0, 0.0, rng.uniform(0.002, 0.01, size=tender_of.size)))
     same = is_cartel & (pos == 2) & (rng.random(tender_of.size) < 0.1)
-    price = np.round(np.where(is_cartel, cover, price), 2)
-    price = np.where(same, np.roll(price, 1), price)  # the same price as the bid before it (pos 1)
+    price = np.asarray(np.round(np.where(is_cartel, cover, price), 2), dtype=np.float64)
+    price = np.asarray(np.where(same, np.roll(price, 1), price), dtype=np.float64)  # the same price as pos 1
     disq = rng.random(tender_of.size) < 0.06
     order = np.lexsort((price, tender_of))
     first_of = np.zeros(tender_of.size, dtype=bool)
