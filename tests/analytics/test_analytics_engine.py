@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fairbid.analytics.engine import Engine, load_records, run_analytics, spark_unavailable, write_records
+from fairbid.analytics.engine import Engine, connect, load_records, run_analytics, spark_unavailable, write_records
 from fairbid.analytics.engine.run import AnalyticsResult
 from fairbid.analytics.engine.synthetic import generate
 from fairbid.analytics.record import BidRecord
@@ -74,8 +74,13 @@ def test_a_folder_without_bids_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::ResourceWarning")  # py4j leaves its gateway sockets to the garbage collector
 @pytest.mark.skipif(spark_unavailable() is not None, reason=f"Spark cannot run here: {spark_unavailable()}")
 def test_spark_gives_the_same_results_as_duckdb_and_python(tmp_path: Path) -> None:
     generate(tmp_path, bids=1_500, seed=4, bidders=300, cartels=3, cartel_share=0.1)
     flags, screens = _python(tmp_path)
-    _assert_same(run_analytics(tmp_path, engine=Engine.SPARK), flags, screens)
+    con = connect(Engine.SPARK, spark_master="local[2]")
+    try:
+        _assert_same(run_analytics(tmp_path, engine=Engine.SPARK, con=con), flags, screens)
+    finally:
+        con.disconnect()

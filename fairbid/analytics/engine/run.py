@@ -74,8 +74,12 @@ def spark_unavailable() -> str | None:
     return None
 
 
-def connect(engine: Engine, *, spark_master: str = "local[2]") -> BaseBackend:
-    """An Ibis connection to ``engine`` (Spark: a local session unless ``spark_master`` names a cluster)."""
+def connect(engine: Engine, *, spark_master: str = "local[2]", shuffle_partitions: int = 1) -> BaseBackend:
+    """An Ibis connection to ``engine`` (Spark: a local session unless ``spark_master`` names a cluster).
+
+    ``shuffle_partitions`` suits one machine (Spark's 200 default costs seconds per stage on small data); raise it
+    to a few times the cluster's cores when the data outgrows one machine.
+    """
     if engine is Engine.DUCKDB:
         return ibis.duckdb.connect()
     reason = spark_unavailable()
@@ -88,7 +92,8 @@ def connect(engine: Engine, *, spark_master: str = "local[2]") -> BaseBackend:
         .appName("fairbid-analytics")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+        .config("spark.default.parallelism", "2")
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
@@ -104,8 +109,11 @@ def _table(con: BaseBackend, data_dir: Path, name: str) -> Any:
 
 
 def _rows(con: BaseBackend, expr: Any) -> list[dict[str, Any]]:
-    if getattr(con, "name", "") == "duckdb":  # DuckDB 2.0: fetch with to_arrow_table (ibis 12 calls a deprecated one)
+    kind = getattr(con, "name", "")
+    if kind == "duckdb":  # DuckDB 2.0: fetch with to_arrow_table (ibis 12 calls a deprecated one)
         table = con.con.sql(str(con.compile(expr))).to_arrow_table()
+    elif kind == "pyspark":  # straight to Arrow: ibis 12 goes through pandas, which pandas 3 warns about
+        table = con._session.sql(str(con.compile(expr))).toArrow()
     else:
         table = expr.to_pyarrow()
     rows: list[dict[str, Any]] = table.to_pylist()
@@ -118,6 +126,8 @@ def run_analytics(
     """Red flags and screens over the Parquet layout in ``data_dir`` on ``engine``."""
     con = con or connect(engine)
     bids, tenders = _table(con, data_dir, "bids"), _table(con, data_dir, "tenders")
+    if getattr(con, "name", "") == "pyspark":  # every flag reads the tables again: keep them in Spark's cache
+        bids, tenders = bids.cache(), tenders.cache()
     flags = [
         FlagRow(r["code"], r["subject"], r["subject_id"], float(r["value"]), r["bound"])
         for r in _rows(con, red_flag_table(bids, tenders, r003_days=r003_days))
