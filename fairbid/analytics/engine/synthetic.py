@@ -116,7 +116,7 @@ def generate(
             b, t, truth = _chunk(
                 rng, first, tenders, bidders=bidders, cartels=cartels, cartel_share=cartel_share, start=start
             )
-            writers["bids"].write_table(b)
+            writers["bids"].write_table(b, row_group_size=131_072)  # many row groups: parallel scans
             writers["tenders"].write_table(t)
             writers["truth"].write_table(truth)
             written += b.num_rows
