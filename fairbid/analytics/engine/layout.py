@@ -9,7 +9,7 @@ A data directory holds one table per name, as ``<name>.parquet`` or as a folder 
 - ``bidders``: bidder_id, name, credit_code, region_code (optional; the red flags do not read it);
 - ``awards``: tender_id, bidder_id, price, date (optional; the winners are also flagged in ``bids``).
 
-``docs/analytics-engine.md`` documents the columns; the platform's export writes exactly these.
+``docs/analytics.md`` documents the columns; the platform's export writes exactly these.
 """
 
 from __future__ import annotations
