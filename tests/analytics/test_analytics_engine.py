@@ -84,3 +84,19 @@ def test_spark_gives_the_same_results_as_duckdb_and_python(tmp_path: Path) -> No
         _assert_same(run_analytics(tmp_path, engine=Engine.SPARK, con=con), flags, screens)
     finally:
         con.disconnect()
+
+
+def test_the_cobidding_edges_and_bidder_counts_equal_the_pure_python_graph(sample: Path) -> None:
+    import ibis
+
+    from fairbid.analytics.engine.network import bidder_table, edge_table
+    from fairbid.analytics.network import CoBidding
+
+    bids, _ = load_records(sample)
+    graph = CoBidding.build(bids)
+    con = ibis.duckdb.connect()
+    table = con.read_parquet(str(sample / "bids.parquet"))
+    edges = {(r["bidder_a"], r["bidder_b"]): r["weight"] for r in con.to_pyarrow(edge_table(table)).to_pylist()}
+    assert edges == dict(graph.edges)
+    counts = {r["bidder_id"]: (r["tenders"], r["wins"]) for r in con.to_pyarrow(bidder_table(table)).to_pylist()}
+    assert counts == {b: (len(t), len(graph.wins_of.get(b, ()))) for b, t in graph.tenders_of.items()}

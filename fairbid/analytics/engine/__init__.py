@@ -2,6 +2,7 @@
 (embedded default) or Apache Spark (``fairbid[spark]``) — never a home-made distributed engine."""
 
 from fairbid.analytics.engine.layout import SCHEMAS, load_records, table_path, write_records
+from fairbid.analytics.engine.network import bidder_table, edge_table
 from fairbid.analytics.engine.redflag import red_flag_table
 from fairbid.analytics.engine.run import (
     AnalyticsResult,
@@ -20,7 +21,9 @@ __all__ = [
     "Engine",
     "FlagRow",
     "ScreenRow",
+    "bidder_table",
     "connect",
+    "edge_table",
     "load_records",
     "red_flag_table",
     "run_analytics",
