@@ -11,11 +11,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from fairbid.arrival import ArrivalBoard
 from fairbid.clock import AcceleratedClock, SystemClock, SystemRandom
 from fairbid.crypto.key import PrivateKey, generate_key
 from fairbid.crypto.keystore import lock_private_key, unlock_private_key
+from fairbid.domain.errors import InvalidInput
 from fairbid.notify import Notifier, OutboxNotifier, SmtpNotifier
 from fairbid.ports import Clock, RandomSource
+from fairbid.services.demonstration import allow_simulated_clock
 from fairbid.settings import Settings
 from fairbid.store.blob import LocalBlobStore
 from fairbid.store.database import make_engine
@@ -39,6 +42,7 @@ class Platform:
     random: RandomSource
     platform_key: PrivateKey
     notifier: Notifier
+    arrivals: ArrivalBoard
 
     def uow(self) -> SqlUnitOfWork:
         return self.uows()
@@ -95,14 +99,22 @@ def bootstrap(
         )
     if clock is None:
         clock = AcceleratedClock(settings.clock_speed) if settings.clock_speed != 1.0 else SystemClock()
+    uows = UnitOfWorkFactory(engine, blobs)
+    if not isinstance(clock, SystemClock):
+        try:
+            allow_simulated_clock(uow=uows(), now=SystemClock().now())
+        except InvalidInput:
+            engine.dispose()
+            raise
     key = _platform_key(settings.platform_key_path, settings.platform_key_passphrase.get_secret_value())
     return Platform(
         settings=settings,
         engine=engine,
-        uows=UnitOfWorkFactory(engine, blobs),
+        uows=uows,
         blobs=blobs,
         clock=clock,
         random=random or SystemRandom(),
         platform_key=key,
         notifier=_notifier(settings),
+        arrivals=ArrivalBoard(),
     )

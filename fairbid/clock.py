@@ -7,7 +7,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["AcceleratedClock", "SimulatedClock", "SystemClock", "SystemRandom"]
+__all__ = ["AcceleratedClock", "SimulatedClock", "SystemClock", "SystemRandom", "to_millisecond"]
 
 
 class SystemClock:
@@ -57,3 +57,11 @@ class SystemRandom:
 
     def token_bytes(self, n: int) -> bytes:
         return secrets.token_bytes(n)
+
+
+def to_millisecond(moment: datetime) -> datetime:
+    """``moment`` floored to the millisecond: the precision of receipts, so a bid carries one time everywhere.
+
+    Flooring never moves an instant at or after a deadline (itself a whole millisecond) to before it.
+    """
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import BinaryIO, Protocol
 
-__all__ = ["BlobStore", "Clock", "RandomSource"]
+__all__ = ["BlobStore", "Clock", "RandomSource", "UploadsInCheck"]
 
 
 class Clock(Protocol):
@@ -37,3 +37,9 @@ class BlobStore(Protocol):
     def exists(self, digest: str) -> bool: ...
 
     def iter_chunks(self, digest: str, chunk_size: int = ...) -> Iterator[bytes]: ...
+
+
+class UploadsInCheck(Protocol):
+    """Uploads received whole before the deadline and still being checked (``fairbid.arrival.ArrivalBoard``)."""
+
+    def in_check(self, section_id: str, *, before: datetime, clock: Clock) -> tuple[datetime, int]: ...

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
 from fairbid.bootstrap import Platform
 from fairbid.domain.errors import FairbidError
@@ -25,7 +26,13 @@ def run_due(platform: Platform) -> int:
     fired = 0
     for section_id in due_section_ids(uow=platform.uow(), clock=platform.clock):
         try:
-            result = advance_clock(section_id, uow=platform.uow(), clock=platform.clock)
+            result = advance_clock(
+                section_id,
+                uow=platform.uow(),
+                clock=platform.clock,
+                uploads=platform.arrivals,
+                opening_wait=timedelta(seconds=platform.settings.opening_wait_seconds),
+            )
         except FairbidError as e:  # a conflict with a concurrent request: the next pass retries
             log.warning("section %s not advanced: %s", section_id, e.detail)
             continue
@@ -35,7 +42,12 @@ def run_due(platform: Platform) -> int:
     for section_id in start_due_sessions(uow=platform.uow(), clock=platform.clock):
         fired += 1
         log.info("section %s: evaluation session opened by the machine at its scheduled start", section_id)
-    publish_head(uow=platform.uow(), clock=platform.clock, platform_key=platform.platform_key)  # after transitions
+    publish_head(
+        uow=platform.uow(),
+        clock=platform.clock,
+        platform_key=platform.platform_key,
+        interval=timedelta(seconds=platform.settings.head_interval_seconds),
+    )
     return fired
 
 

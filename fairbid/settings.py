@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     max_envelope_bytes: int = 600 * 1024 * 1024  # a 500 MB bid plus framing
     max_plaintext_bytes: int = 2 * 1024 * 1024 * 1024
     scheduler_interval_seconds: float = 1.0
+    # the opening waits at most this long past the deadline for bids whose last byte arrived in time and whose
+    # check is still running (电子招标投标办法 第二十七条); one still unchecked then is refused, with that reason
+    opening_wait_seconds: float = Field(120.0, ge=0)
+    # signed tree heads follow this fixed cadence (and the centre's demand), never an instant a participant picks
+    head_interval_seconds: float = Field(600.0, gt=0)
     clock_speed: float = 1.0  # >1 runs an accelerated clock (demos)
     # sealed-bid uploads (docs/uploads.md): a client silent this long mid-body is cut and nothing is stored
     upload_idle_timeout_seconds: float = Field(30.0, gt=0)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from fairbid.documents.places import load_gazetteer
 from fairbid.domain.rules import TEXT_RULES, check_text
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "corpus"
@@ -53,7 +54,7 @@ def score(
     errors = []
     for case in cases:
         expected = set(case["rules"])  # type: ignore[call-overload]
-        got = {f.rule for f in check_text(str(case["text"]), on=on)}
+        got = {f.rule for f in check_text(str(case["text"]), on=on, places=load_gazetteer())}
         for r in got & expected:
             tp[r] += 1
         for r in got - expected:

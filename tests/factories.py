@@ -77,7 +77,7 @@ class World:
         return b
 
     def section(self, *, start: datetime | None = None, code: str | None = None) -> Section:
-        start = start or self.clock.now()
+        start = (start or self.clock.now()).replace(microsecond=0)  # a schedule states whole seconds
         project = create_project(
             CreateProject(
                 f"P{next(_counter)}", "测试项目", self.tenderee.organisation_id or "", self.agency.organisation_id

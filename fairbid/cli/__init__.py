@@ -72,7 +72,10 @@ def demo(
         )
     report = result.ledger
     if report.ok:
-        console.print(f"[bold green]ledger verified[/]: {report.entries} entries, head {report.head_hash}")
+        console.print(
+            f"[bold green]ledger verified[/]: {report.entries} entries chained and hashed, {report.heads} signed "
+            f"head(s) matching their roots; last entry hash {report.head_hash}"
+        )
     else:
         problem = report.first_problem
         console.print(f"[bold red]ledger verification failed[/] at entry {problem.seq if problem else '?'}")
@@ -97,12 +100,19 @@ def serve(
     from fairbid.api.app import create_app
 
     settings = _settings(database, data_dir, clock_speed=speed)
+    if speed != 1.0:  # refuse production data before the server starts (services.demonstration)
+        from fairbid.bootstrap import bootstrap
+
+        try:
+            bootstrap(settings).close()
+        except FairbidError as e:
+            _fail(e)
     uvicorn.run(create_app(settings, run_scheduler=True), host=host, port=port, log_level="info")
 
 
 def _mount_tools() -> None:
     """The sub-commands of each context, each from its own module."""
-    from fairbid.cli import analytics, beacon, bidder, collusion, ledger, tender
+    from fairbid.cli import analytics, beacon, bidder, collusion, credit, ledger, tender
     from fairbid.cli import expert as expert_cli
     from fairbid.cli import supervision as supervision_cli
 
@@ -113,6 +123,7 @@ def _mount_tools() -> None:
     app.add_typer(supervision_cli.app, name="supervision")
     app.add_typer(beacon.app, name="beacon", help="Recompute a section's beacon and draws from public data.")
     app.add_typer(collusion.app, name="collusion", help="Collusion screens, evaluation on labelled data (围标串标).")
+    app.add_typer(credit.app, name="credit", help="Credit scorecards measured on labelled data (信用评分卡).")
     app.add_typer(analytics.app, name="analytics", help="Red flags and screens on DuckDB or Spark (Parquet layout).")
 
 

@@ -30,6 +30,8 @@ from fairbid.domain.actor import Actor, Role
 from fairbid.domain.credit_code import check_character
 from fairbid.domain.rules import FACT_RULES, TEXT_RULES
 from fairbid.domain.section import Schedule, SectionKind
+from fairbid.ledger.head import KeyHeadVerifier
+from fairbid.scheduler import run_due
 from fairbid.services.bid import (
     DecryptBid,
     RegisterKey,
@@ -38,7 +40,6 @@ from fairbid.services.bid import (
     register_bidder_key,
     submit_bid,
 )
-from fairbid.services.chronograph import advance_clock
 from fairbid.services.document import check_section_document
 from fairbid.services.ledger import LedgerReport, verify_ledger
 from fairbid.services.party import CreateUser, RegisterOrganisation, create_user, register_organisation
@@ -93,20 +94,24 @@ def _org_user(p: Platform, rng: random.Random, name: str, role: Role, tag: str) 
 
 
 def _jump(p: Platform, clock: SimulatedClock, section_id: str, console: Console, label: str) -> None:
+    """Move the clock to the section's next due event and let the scheduler's pass fire it (and sign a head)."""
     with p.uow() as uow:
         due = uow.sections.next_check_of(section_id)
     if due is None:
         raise RuntimeError(f"nothing is due for {section_id}; cannot {label}")
     clock.set(max(due, clock.now()))
-    result = advance_clock(section_id, uow=p.uow(), clock=clock)
-    steps = ", ".join(a.value for a in result.applied)
-    console.print(f"  [dim]{clock.now():%Y-%m-%d %H:%M} UTC[/] chronograph fired {steps} → [bold]{result.status}[/]")
+    fired = run_due(p)
+    with p.uow() as uow:
+        status = uow.sections.get(section_id).status
+    when = f"{clock.now():%Y-%m-%d %H:%M} UTC"
+    console.print(f"  [dim]{when}[/] the scheduler fired {fired} event(s) → [bold]{status}[/]")
 
 
 def run_demo(settings: Settings, *, console: Console, bidders: int = 6, seed: int | None = None) -> DemoResult:
     """Run the whole lifecycle once; returns the public record and the ledger verification."""
     rng = random.Random(seed)
-    start = SystemClock().now().replace(microsecond=0)
+    # the simulated tender ends before the real now, so heads signed later by the real clock come after its heads
+    start = SystemClock().now().replace(microsecond=0) - timedelta(days=45)
     clock = SimulatedClock(start)
     p = bootstrap(settings, clock=clock)
     tag = f"{start:%Y%m%d%H%M%S}-{rng.randrange(16**4):04x}"
@@ -230,7 +235,7 @@ def run_demo(settings: Settings, *, console: Console, bidders: int = 6, seed: in
 
         record = section_record(section.id, uow=p.uow(), actor=operator)
         _print_timeline(p, section.id, operator, console)
-        report = verify_ledger(uow=p.uow(), actor=operator)
+        report = verify_ledger(uow=p.uow(), actor=operator, verifier=KeyHeadVerifier(p.platform_key.public))
         return DemoResult(section.id, record, report)
     finally:
         p.close()

@@ -104,18 +104,27 @@ def ledger_head(database: DatabaseOpt = None, data_dir: DataDirOpt = None) -> No
 
 @app.command("prove")
 def ledger_prove(
-    entry: Annotated[int, typer.Argument(help="The entry's seq (a receipt's ledger_index)")],
+    entry: Annotated[int | None, typer.Argument(help="The entry's seq")] = None,
+    commitment: Annotated[
+        str | None, typer.Option("--commitment", help="A bid receipt's entry_commitment (after the opening)")
+    ] = None,
     database: DatabaseOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Print the inclusion proof of ENTRY against the newest signed head (JSON; `--head` input for verifiers)."""
+    """Print the inclusion proof of ENTRY (or of a receipt's commitment) against the newest signed head (JSON)."""
     from fairbid.bootstrap import bootstrap
     from fairbid.domain.errors import FairbidError
-    from fairbid.services.ledger import prove_entry
+    from fairbid.services.ledger import prove_commitment, prove_entry
 
+    if (entry is None) == (commitment is None):
+        console.print("[red]Give either ENTRY or --commitment[/], not both.")
+        raise typer.Exit(2)
     platform = bootstrap(settings_from(database, data_dir), migrate=False)
     try:
-        proof = prove_entry(entry, uow=platform.uow())
+        if commitment is not None:
+            proof = prove_commitment(commitment, uow=platform.uow())
+        else:
+            proof = prove_entry(entry or 0, uow=platform.uow())
     except FairbidError as e:
         console.print(f"[red]{e.title}[/]: {e.detail}")
         raise typer.Exit(1) from None

@@ -1,7 +1,9 @@
 """``fairbid tender``: check a tender form or document against the rule catalog, render a form.
 
 Exit codes: 0 nothing blocks, 1 something blocks, 2 bad input (with a message on stderr).
-``--format json`` prints ``{"findings": [{"rule", "severity", "citation", "message", "span"}]}``.
+``--format json`` prints ``{"findings": [{"rule", "severity", "citation", "message", "span", "clause"}]}``.
+``check-text`` adds the clause model's ``review`` findings (a score, never blocking) and filters what it
+prints with ``--min-severity``; the exit code always counts every blocking finding.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from fairbid.documents import check_form, extract_text, parse_form, render_document
+from fairbid.documents import check_document_text, check_form, extract_text, parse_form, render_document
 from fairbid.documents.form import TenderForm, TenderFormInvalid
 from fairbid.domain.errors import InvalidInput
-from fairbid.domain.rules import Finding, blocking, check_text
+from fairbid.domain.rules import Finding, Severity, blocking
 from fairbid.domain.rules.timeline import CHINA
 
 __all__ = ["app"]
@@ -31,6 +33,13 @@ class OutputFormat(StrEnum):
 
 
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="text for people, json for machines.")]
+MinSeverityOpt = Annotated[
+    Severity,
+    typer.Option("--min-severity", help="Print findings at least this grave: review (all), warn or block."),
+]
+ReviewOpt = Annotated[
+    bool, typer.Option("--review/--no-review", help="Add the clause model's review findings (a score, not a rule).")
+]
 OnOpt = Annotated[
     datetime | None,
     typer.Option("--on", formats=["%Y-%m-%d"], help="Apply the law in force on this date (default: today)."),
@@ -55,24 +64,37 @@ def _finding_json(f: Finding, *, with_field: bool = False) -> dict[str, Any]:
     }
     if f.span is not None:
         out["span"] = {"start": f.span.start, "end": f.span.end, "text": f.span.text}
+    if f.clause is not None:
+        out["clause"] = {"start": f.clause.start, "end": f.clause.end, "text": f.clause.text}
     if with_field and f.field is not None:
         out["field"] = f.field
     return out
 
 
-def _report(findings: list[Finding], fmt: OutputFormat, extra: dict[str, Any] | None = None) -> NoReturn:
+def _report(
+    findings: list[Finding],
+    fmt: OutputFormat,
+    extra: dict[str, Any] | None = None,
+    *,
+    floor: Severity = Severity.REVIEW,
+) -> NoReturn:
+    shown = [f for f in findings if f.severity.at_least(floor)]
     if fmt is OutputFormat.JSON:
-        payload: dict[str, Any] = {"findings": [_finding_json(f) for f in findings], **(extra or {})}
+        payload: dict[str, Any] = {"findings": [_finding_json(f) for f in shown], **(extra or {})}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        for f in findings:
+        for f in shown:
             where = f" [{f.field}]" if f.field else ""
             at = f" @{f.span.start}-{f.span.end} «{f.span.text}»" if f.span else ""
-            typer.echo(f"{f.severity.upper():5} {f.rule:5} {f.citation}{where}{at}\n      {f.message}")
+            typer.echo(f"{f.severity.upper():6} {f.rule:5} {f.citation}{where}{at}\n       {f.message}")
+            if f.clause is not None and f.span is not None and f.clause.text != f.span.text:
+                typer.echo(f"       条款: {f.clause.text}")
         for name, value in (extra or {}).items():
             typer.echo(f"{name}: {json.dumps(value, ensure_ascii=False)}")
         blocks = sum(1 for f in findings if f.blocks)
-        typer.echo(f"{len(findings)} finding(s), {blocks} blocking.", err=True)
+        reviews = sum(1 for f in shown if f.severity is Severity.REVIEW)
+        tail = f", {reviews} for review (model score, not a rule)" if reviews else ""
+        typer.echo(f"{len(shown)} finding(s), {blocks} blocking{tail}.", err=True)
     raise typer.Exit(1 if blocking(findings) else 0)
 
 
@@ -93,15 +115,22 @@ def check_command(form: Path, fmt: FormatOpt = OutputFormat.TEXT, on: OnOpt = No
 
 
 @app.command("check-text")
-def check_text_command(file: Path, fmt: FormatOpt = OutputFormat.TEXT, on: OnOpt = None) -> None:
-    """Check a tender document (.txt, .docx or text PDF) with the text rules; spans index its text."""
+def check_text_command(
+    file: Path,
+    fmt: FormatOpt = OutputFormat.TEXT,
+    on: OnOpt = None,
+    min_severity: MinSeverityOpt = Severity.REVIEW,
+    review: ReviewOpt = True,
+) -> None:
+    """Check a tender document (.txt, .docx or text PDF): the text rules, then the clause model's review
+    findings; each finding gives its span and the clause around it (offsets index the extracted text)."""
     try:
         text = extract_text(file.read_bytes(), filename=file.name)
     except OSError as exc:
         _bad_input(f"cannot read {file}: {exc.strerror}")
     except InvalidInput as exc:
         _bad_input(f"{file}: {exc.detail}")
-    _report(check_text(text, on=_day(on)), fmt)
+    _report(check_document_text(text, on=_day(on), review=review), fmt, floor=min_severity)
 
 
 @app.command("render")

@@ -3,10 +3,15 @@
 JSON form, as the API returns it::
 
     {"receipt": {"section_id": "…", "bidder_id": "…", "envelope_sm3": "<hex>",
-                 "server_time": "2026-11-27T05:59:59.999Z", "ledger_index": 42},
+                 "server_time": "2026-11-27T05:59:59.999Z", "entry_commitment": "<hex>"},
      "signature": "<hex>", "platform_key_id": "<hex>", "suite": "gm"}
 
-The signature is over the canonical JSON of ``{"type": "fairbid-receipt/1", **receipt}``.
+The signature is over the canonical JSON of ``{"type": "fairbid-receipt/2", **receipt}``. ``server_time`` is
+when the envelope's last byte reached the server (电子招标投标办法 第二十七条). ``entry_commitment`` commits to the
+ledger entry of the submission without its position: before the opening that entry is kept out of the ledger, so
+neither the receipt nor any signed head counts the bids (招标投标法 第二十二条); after the opening, the entry
+with that commitment and its inclusion proof are public (``GET /api/ledger/commitments/{commitment}``), as a
+Certificate Transparency SCT promises inclusion and the proof follows.
 """
 
 from __future__ import annotations
@@ -29,13 +34,13 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 @dataclass(frozen=True, slots=True)
 class ReceiptFields:
-    """What the platform attests: this envelope, for this section and bidder, at this server time."""
+    """What the platform attests: this envelope, for this section and bidder, whole at this server time."""
 
     section_id: str
     bidder_id: str
     envelope_sm3: str
     server_time: datetime
-    ledger_index: int
+    entry_commitment: str
 
     def to_dict(self) -> dict[str, Any]:
         """JSON types; the time as UTC with milliseconds."""
@@ -44,7 +49,7 @@ class ReceiptFields:
             "bidder_id": self.bidder_id,
             "envelope_sm3": self.envelope_sm3,
             "server_time": format_time(self.server_time),
-            "ledger_index": self.ledger_index,
+            "entry_commitment": self.entry_commitment,
         }
 
     @classmethod
@@ -55,29 +60,29 @@ class ReceiptFields:
             "bidder_id",
             "envelope_sm3",
             "server_time",
-            "ledger_index",
+            "entry_commitment",
         }:
             raise ValueError("receipt fields are missing or unknown")
-        section, bidder, digest, index = (
+        section, bidder, digest, commitment = (
             value["section_id"],
             value["bidder_id"],
             value["envelope_sm3"],
-            value["ledger_index"],
+            value["entry_commitment"],
         )
         if not (isinstance(section, str) and isinstance(bidder, str) and isinstance(digest, str)):
             raise ValueError("receipt texts must be strings")
         if not _HEX64.match(digest):
             raise ValueError("envelope_sm3 must be 64 lower-case hex digits")
-        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
-            raise ValueError("ledger_index must be a non-negative integer")
+        if not isinstance(commitment, str) or not _HEX64.match(commitment):
+            raise ValueError("entry_commitment must be 64 lower-case hex digits")
         server_time = value["server_time"]
         if not isinstance(server_time, str):
             raise ValueError("server_time must be a string")
-        return cls(section, bidder, digest, parse_time(server_time), index)
+        return cls(section, bidder, digest, parse_time(server_time), commitment)
 
     def message(self) -> bytes:
         """The bytes the platform signs."""
-        return canonical_json({"type": "fairbid-receipt/1", **self.to_dict()})
+        return canonical_json({"type": "fairbid-receipt/2", **self.to_dict()})
 
 
 @dataclass(frozen=True, slots=True)

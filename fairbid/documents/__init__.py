@@ -1,9 +1,11 @@
 """Tender documents (招标文件): the form, its facts, rendering to HTML/DOCX/PDF and text extraction."""
 
 from fairbid.documents.check import check_form
+from fairbid.documents.clause_model import ClauseModel, load_clause_model
 from fairbid.documents.extract import extract_text
 from fairbid.documents.form import TenderForm, TenderFormInvalid, parse_form, to_facts
 from fairbid.documents.glyph import embedded_fonts, missing_glyphs
+from fairbid.documents.places import load_gazetteer
 from fairbid.documents.render import (
     RenderedDocument,
     RenderedFile,
@@ -12,17 +14,22 @@ from fairbid.documents.render import (
     render_pdf,
 )
 from fairbid.documents.sample import demo_form, demo_form_json
+from fairbid.documents.text_check import check_document_text
 
 __all__ = [
+    "ClauseModel",
     "RenderedDocument",
     "RenderedFile",
     "TenderForm",
     "TenderFormInvalid",
+    "check_document_text",
     "check_form",
     "demo_form",
     "demo_form_json",
     "embedded_fonts",
     "extract_text",
+    "load_clause_model",
+    "load_gazetteer",
     "missing_glyphs",
     "parse_form",
     "render_document",

@@ -22,8 +22,10 @@ __all__ = [
     "ChainBreak",
     "EntryContent",
     "LedgerAction",
+    "entry_commitment",
     "entry_hash",
     "payload_digest",
+    "sealed_link",
     "subject_digest",
     "verify_chain",
 ]
@@ -114,6 +116,26 @@ def entry_hash(content: EntryContent) -> str:
     fields = {f.name: getattr(content, f.name) for f in dataclass_fields(content)}  # asdict deep-copies: slow
     fields["recorded_at"] = content.recorded_at.isoformat(timespec="microseconds")
     return sm3_hex(canonical_json(fields))
+
+
+def entry_commitment(content: EntryContent) -> str:
+    """SM3 of an entry's content without its place in the ledger (``seq``, ``prev_hash``).
+
+    An entry about a sealed bid is kept out of the ledger until the opening (``services.trace.record_sealed``):
+    its receipt carries this commitment, which the same entry still has once the opening appends it at a
+    position nobody could know before. Anyone recomputes it from the appended entry and checks the receipt.
+    """
+    fields = {f.name: getattr(content, f.name) for f in dataclass_fields(content) if f.name not in _PLACE}
+    fields["recorded_at"] = content.recorded_at.isoformat(timespec="microseconds")
+    return sm3_hex(canonical_json({"type": "fairbid-sealed-entry/1", **fields}))
+
+
+def sealed_link(prev: str, commitment: str) -> str:
+    """The next link of a section's chain of sealed entries: SM3(previous link ‖ commitment), from ``GENESIS_HASH``."""
+    return sm3_hex(bytes.fromhex(prev) + bytes.fromhex(commitment))
+
+
+_PLACE = frozenset({"seq", "prev_hash"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,14 +9,24 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
+from datetime import datetime
 from typing import Any
 
 from fairbid.domain.errors import InvalidInput
-from fairbid.ledger.chain import EntryContent
+from fairbid.ledger.chain import EntryContent, entry_commitment, entry_hash
 from fairbid.ledger.head import HeadVerifier, SignedTreeHead, verify_tree_head
-from fairbid.ledger.merkle import MerkleTree, leaf_hash, verify_inclusion
+from fairbid.ledger.merkle import InvalidProof, MerkleTree, leaf_hash, verify_inclusion
 
-__all__ = ["EXPORT_FORMAT", "build_export", "entry_json", "entry_leaf", "receipt_proof", "verify_receipt_proof"]
+__all__ = [
+    "EXPORT_FORMAT",
+    "build_export",
+    "entry_from_json",
+    "entry_json",
+    "entry_leaf",
+    "receipt_proof",
+    "verify_commitment_proof",
+    "verify_receipt_proof",
+]
 
 EXPORT_FORMAT = "fairbid-ledger-export/1"
 
@@ -102,3 +112,33 @@ def verify_receipt_proof(proof: Mapping[str, Any], verifier: HeadVerifier) -> Si
     verify_tree_head(head, verifier)
     verify_inclusion(leaf_hash(leaf), seq, head.tree_size, path, head.root_hash)
     return head
+
+
+def entry_from_json(value: Mapping[str, Any]) -> EntryContent:
+    """The content of an entry written by ``entry_json``; raises ``InvalidInput`` when malformed."""
+    try:
+        data = {f.name: value[f.name] for f in fields(EntryContent)}
+        data["recorded_at"] = datetime.fromisoformat(str(data["recorded_at"]))
+        return EntryContent(**data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput(f"malformed ledger entry: {exc}") from exc
+
+
+def verify_commitment_proof(proof: Mapping[str, Any], commitment: str, verifier: HeadVerifier) -> SignedTreeHead:
+    """Check that the entry in ``proof`` (from ``GET /api/ledger/commitments/{c}``) is the one a receipt committed
+    to, that its hash is what the proof includes, and that a signed head includes it; return the head.
+
+    Raises ``InvalidProof`` when the entry is another, ``InvalidSignature``/``InvalidProof`` as
+    ``verify_receipt_proof`` does, ``InvalidInput`` when malformed or not yet covered by a head.
+    """
+    entry = proof.get("entry")
+    if not isinstance(entry, Mapping):
+        raise InvalidInput("malformed commitment proof: no entry")
+    content = entry_from_json(entry)
+    if entry_commitment(content) != commitment:
+        raise InvalidProof("The entry is not the one the receipt committed to.")
+    if entry_hash(content) != entry.get("entry_hash") or entry.get("entry_hash") != proof.get("entry_hash"):
+        raise InvalidProof("The entry's hash does not match its content.")
+    if proof.get("inclusion") is None:
+        raise InvalidInput("No signed head covers this entry yet; ask again after the next head.")
+    return verify_receipt_proof(proof, verifier)

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from fairbid.clock import to_millisecond
 from fairbid.crypto.envelope import VerifiedEnvelope, verify_envelope_stream
 from fairbid.crypto.key import PrivateKey, PublicKey
 from fairbid.crypto.opening import open_envelope
@@ -21,7 +22,7 @@ from fairbid.domain.errors import InvalidInput, InvalidKey, NotFound, NotPermitt
 from fairbid.domain.section import Section, SectionStatus
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock
-from fairbid.services.trace import bid_snapshot, record
+from fairbid.services.trace import bid_snapshot, record, record_sealed
 from fairbid.store.blob import LocalBlobStore
 from fairbid.store.uow import SqlUnitOfWork
 
@@ -95,7 +96,9 @@ class SubmitBid:
     section_id: str
     envelope: BinaryIO | Path  # a stream, or a complete body the API already spooled under the blobs' tmp_dir
     client_ip: str | None = None
-    received_at: datetime | None = None  # server clock when the request arrived (the API sets it first thing)
+    # when the body's last byte reached the server (the API stamps it before any queue or check); a stream read
+    # here is stamped when its last byte has been read
+    last_byte_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,15 +126,21 @@ def submit_bid(
 ) -> BidView:
     """Receive a sealed envelope, check it while streaming it to storage, record it, sign a receipt.
 
-    The upload counts from its first byte: ``now`` is read before the body (stated rule, docs/envelope.md).
+    The instant the envelope's last byte arrived decides whether it is on time (电子招标投标办法 第二十七条);
+    the bid, its sealed ledger entry and the receipt all carry that one instant.
     """
     now = clock.now()
-    received_at = min(cmd.received_at or now, now)
     org_id = _bidder(actor)
     with uow:  # short read: the section must exist and be open to bids; the bidder's key
         section = _section_for_bidder(uow, cmd.section_id)
-        accept_submission(
-            section, None, bid_id="-", bidder_id=org_id, envelope_digest="-", envelope_size=0, received_at=received_at
+        accept_submission(  # a body whose first byte is late cannot end in time: refuse before reading it
+            section,
+            None,
+            bid_id="-",
+            bidder_id=org_id,
+            envelope_digest="-",
+            envelope_size=0,
+            last_byte_at=cmd.last_byte_at or now,
         )
         public_key = _active_key(uow, org_id)
 
@@ -150,12 +159,14 @@ def submit_bid(
             verified = check(src, None)
             os.fsync(src.fileno())  # on disk before the receipt says "stored" (see below)
         blobs.adopt(cmd.envelope, verified.envelope_sm3)
+        last_byte_at = cmd.last_byte_at or to_millisecond(now)
     else:
         fd, tmp_name = tempfile.mkstemp(dir=blobs.tmp_dir)
         tmp = Path(tmp_name)
         try:
             with open(fd, "wb") as out:
                 verified = check(cmd.envelope, out)
+                last_byte_at = cmd.last_byte_at or to_millisecond(clock.now())  # its last byte has just been read
                 out.flush()
                 # On disk before the receipt says "stored": without this a power loss after the 201 could leave
                 # an empty or short file under the digest name (a process kill alone cannot; tests/reliability).
@@ -174,7 +185,7 @@ def submit_bid(
             bidder_id=org_id,
             envelope_digest=verified.envelope_sm3,
             envelope_size=verified.size,
-            received_at=received_at,
+            last_byte_at=last_byte_at,
         )
         uow.bids.save(bid)
         uow.bids.record_authoring(
@@ -184,8 +195,9 @@ def submit_bid(
             tool_version=verified.header.tool_version,
             upload_ip=cmd.client_ip,
         )
-        seq = record(
+        commitment = record_sealed(
             uow,
+            section_id=section.id,
             actor=actor,
             action=LedgerAction.BID_REPLACED if replacing else LedgerAction.BID_SUBMITTED,
             subject_type="bid",
@@ -200,8 +212,7 @@ def submit_bid(
                 "tool_version": verified.header.tool_version,
             },
             snapshot=bid_snapshot(bid),
-            now=now,
-            embargo_section_id=section.id,
+            now=last_byte_at,
         )
         uow.commit()
     receipt = sign_receipt(
@@ -210,16 +221,16 @@ def submit_bid(
             section_id=section.id,
             bidder_id=org_id,
             envelope_sm3=verified.envelope_sm3,
-            server_time=now,
-            ledger_index=seq,
+            server_time=last_byte_at,
+            entry_commitment=commitment,
         ),
     )
     return _view(bid, receipt)
 
 
-def _section_for_bidder(uow: SqlUnitOfWork, section_id: str) -> Section:
+def _section_for_bidder(uow: SqlUnitOfWork, section_id: str, *, lock: bool = False) -> Section:
     try:
-        section = uow.sections.get(section_id)
+        section = uow.sections.get(section_id, for_update=lock)
     except NotFound as e:
         raise NotFound(f"No open section with id {section_id}.") from e
     if section.status in (SectionStatus.DRAFT, SectionStatus.CHECKED):
@@ -234,18 +245,23 @@ def _view(bid: Bid, receipt: SignedReceipt | None = None) -> BidView:
 
 
 def withdraw_bid(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> BidView:
-    """Withdraw (撤回) one's own bid before the deadline (条例 第三十五条); recorded."""
+    """Withdraw (撤回) one's own bid before the deadline (招标投标法实施条例 第三十五条); recorded, sealed.
+
+    Holds the section's lock like a submission, so the opening either comes after the withdrawal and does not
+    count the bid, or comes first and the withdrawal is refused.
+    """
     now = clock.now()
     org_id = _bidder(actor)
     with uow:
-        section = _section_for_bidder(uow, section_id)
+        section = _section_for_bidder(uow, section_id, lock=True)
         bid = uow.bids.for_bidder(section.id, org_id)
         if bid is None:
             raise NotFound("You have no bid in this section.")
         withdraw(section, bid, now=now)
         uow.bids.save(bid)
-        record(
+        record_sealed(
             uow,
+            section_id=section.id,
             actor=actor,
             action=LedgerAction.BID_WITHDRAWN,
             subject_type="bid",
@@ -253,7 +269,6 @@ def withdraw_bid(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Ac
             payload={"section_id": section.id},
             snapshot=bid_snapshot(bid),
             now=now,
-            embargo_section_id=section.id,
         )
         uow.commit()
     return _view(bid)

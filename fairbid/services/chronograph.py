@@ -8,7 +8,7 @@ harmless: an event no longer due is simply not there.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fairbid.crypto.digest import canonical_json, sm3, sm3_hex
 from fairbid.crypto.draw import draw_k
@@ -17,9 +17,16 @@ from fairbid.domain.award import savings_rate
 from fairbid.domain.bid import BidStatus, reject_undecrypted
 from fairbid.domain.section import Action, DueEvent, Section, apply_transition, due_events, next_check
 from fairbid.ledger.chain import LedgerAction
-from fairbid.ports import Clock
+from fairbid.ports import Clock, UploadsInCheck
 from fairbid.services.collusion import screen_within
-from fairbid.services.trace import bid_snapshot, candidate_snapshot, record, section_snapshot
+from fairbid.services.trace import (
+    bid_snapshot,
+    candidate_snapshot,
+    record,
+    release_sealed,
+    sealed_anchor,
+    section_snapshot,
+)
 from fairbid.store.rows import OpeningRecordRow
 from fairbid.store.uow import SqlUnitOfWork
 
@@ -50,8 +57,20 @@ def due_section_ids(*, uow: SqlUnitOfWork, clock: Clock) -> list[str]:
         return uow.sections.due_ids(now)
 
 
-def advance_clock(section_id: str, *, uow: SqlUnitOfWork, clock: Clock) -> AdvanceResult:
-    """Apply every event of the section that is due by ``clock.now()``, one at a time, in one transaction."""
+def advance_clock(
+    section_id: str,
+    *,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    uploads: UploadsInCheck | None = None,
+    opening_wait: timedelta = timedelta(0),
+) -> AdvanceResult:
+    """Apply every event of the section that is due by ``clock.now()``, one at a time, in one transaction.
+
+    The opening waits, at most ``opening_wait`` past the deadline, while ``uploads`` reports bids whose last
+    byte arrived before the deadline and whose check is not finished (电子招标投标办法 第二十七条); when it began
+    is recorded in the opening's entry. The section stays due, so the scheduler's next pass tries again.
+    """
     now = clock.now()
     applied: list[Action] = []
     with uow:
@@ -60,21 +79,37 @@ def advance_clock(section_id: str, *, uow: SqlUnitOfWork, clock: Clock) -> Advan
             due = [e for e in due_events(section) if e.is_due(now)]
             if not due:
                 break
-            applied.append(_apply(uow, section, due[0], now))
+            cut_off = _opening_waits(section, due[0], uploads, clock, opening_wait)
+            if cut_off is None:
+                break
+            applied.append(_apply(uow, section, due[0], now, cut_off))
         upcoming = next_check(section)
         uow.sections.save(section, next_check=upcoming)
         uow.commit()
     return AdvanceResult(section.id, tuple(applied), section.status.value, upcoming)
 
 
-def _apply(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime) -> Action:
+def _opening_waits(
+    section: Section, event: DueEvent, uploads: UploadsInCheck | None, clock: Clock, limit: timedelta
+) -> int | None:
+    """``None`` while the opening waits for bids being checked; else how many it stops waiting for (the bound)."""
+    if event.action is not Action.OPEN_BIDS or uploads is None:
+        return 0
+    deadline = section.schedule.bid_deadline
+    checked_at, in_check = uploads.in_check(section.id, before=deadline, clock=clock)
+    if in_check and checked_at < deadline + limit:
+        return None
+    return in_check
+
+
+def _apply(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime, cut_off: int) -> Action:
     match event.action:
         case Action.START_BIDDING:
             apply_transition(section, Action.START_BIDDING, actor=CHRONOGRAPH, now=now)
             _log(uow, section, LedgerAction.SECTION_BIDDING_STARTED, event, now, {})
             return Action.START_BIDDING
         case Action.OPEN_BIDS:
-            return _open_bids(uow, section, event, now)
+            return _open_bids(uow, section, event, now, cut_off)
         case Action.CLOSE_DECRYPTION:
             _close_decryption(uow, section, event, now)
             return Action.CLOSE_DECRYPTION
@@ -105,18 +140,31 @@ def _log(
     )
 
 
-def _open_bids(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime) -> Action:
-    """At the deadline: fewer than three bids fails the section (流标); otherwise open and reveal the beacon."""
+def _open_bids(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime, cut_off: int) -> Action:
+    """At the deadline: fewer than three bids fails the section (流标); otherwise open and reveal the beacon.
+
+    Opening appends the section's sealed entries (submissions, replacements, withdrawals) to the ledger; a
+    section that fails here keeps them sealed — who bid stays secret (招标投标法 第二十二条) — and records an
+    anchor of their chain (``trace.sealed_anchor``), so none can be dropped or added afterwards unnoticed.
+    """
     sealed = [b for b in uow.bids.in_section(section.id) if b.status is BidStatus.SEALED]
+    # when it began, and how many bids still being checked it stopped waiting for (refused when stored)
+    timing: dict[str, object] = {
+        "opened_after_deadline_ms": int((now - section.schedule.bid_deadline).total_seconds() * 1000)
+    }
+    if cut_off:
+        timing["bids_in_check_at_the_wait_bound"] = cut_off
     if len(sealed) < MIN_BIDS_TO_OPEN:
         reason = (
             f"{len(sealed)} bid(s) were received by the deadline; with fewer than three the bids are not opened "
             "and the section must be re-tendered (招标投标法 第二十八条, 条例 第四十四条)."
         )
         apply_transition(section, Action.FAIL_FOR_TOO_FEW_BIDS, actor=CHRONOGRAPH, now=now, reason=reason)
-        _log(uow, section, LedgerAction.SECTION_FAILED, event, now, {"reason": reason, "bids": len(sealed)})
+        payload = {"reason": reason, "bids": len(sealed), "sealed_anchor": sealed_anchor(uow, section.id), **timing}
+        _log(uow, section, LedgerAction.SECTION_FAILED, event, now, payload)
         return Action.FAIL_FOR_TOO_FEW_BIDS
     apply_transition(section, Action.OPEN_BIDS, actor=CHRONOGRAPH, now=now)
+    released_head = release_sealed(uow, section.id)
     seed_hex = uow.sections.seed(section.id)
     if seed_hex is None:
         raise RuntimeError(f"section {section.id} was published without a seed")
@@ -141,7 +189,8 @@ def _open_bids(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datet
         },
         now=now,
     )
-    _log(uow, section, LedgerAction.SECTION_OPENED, event, now, {"bids": len(sealed)})
+    payload = {"bids": len(sealed), "sealed_log_head": released_head, **timing}
+    _log(uow, section, LedgerAction.SECTION_OPENED, event, now, payload)
     return Action.OPEN_BIDS
 
 

@@ -9,19 +9,21 @@ used to count sealed bids (docs/ledger.md, "When heads are published").
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fairbid.crypto.digest import canonical_json, sm3_hex
 from fairbid.crypto.key import PrivateKey
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.errors import CryptoFailure, InvalidInput, NotFound, NotPermitted
-from fairbid.ledger.chain import ChainBreak, EntryContent, subject_digest, verify_chain
+from fairbid.ledger.chain import GENESIS_HASH, ChainBreak, EntryContent, subject_digest, verify_chain
 from fairbid.ledger.export import build_export, entry_json, entry_leaf, receipt_proof
 from fairbid.ledger.head import HeadVerifier, KeyHeadSigner, SignedTreeHead, sign_tree_head, verify_tree_head
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree, verify_consistency
+from fairbid.ledger.sealed import SEALED, SealedRecord, check_sealed
 from fairbid.ports import Clock
 from fairbid.services.committee import load_draw, seat_no
 from fairbid.services.trace import (
@@ -31,13 +33,14 @@ from fairbid.services.trace import (
     objection_snapshot,
     review_snapshot,
     score_sheet_snapshot,
+    sealed_fields,
     section_snapshot,
 )
 from fairbid.store.database import READ_ONLY
 from fairbid.store.evaluation_store import CommitteeRepository, SheetRepository
 from fairbid.store.ledger_store import HeadRepository, SqlNodeStore, backfill_merkle_nodes
 from fairbid.store.objection_store import ObjectionRepository
-from fairbid.store.rows import LedgerEntryRow
+from fairbid.store.rows import LedgerEntryRow, SealedEntryRow
 from fairbid.store.uow import SqlUnitOfWork
 from fairbid.store.warning_store import CollusionWarningRepository
 
@@ -48,12 +51,14 @@ __all__ = [
     "ledger_receipt",
     "list_heads",
     "list_ledger",
+    "prove_commitment",
     "prove_entry",
     "publish_head",
     "verify_ledger",
 ]
 
 _AUDITORS = (Role.OPERATOR, Role.SUPERVISOR, Role.MACHINE)
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +129,21 @@ def verify_ledger(
         tree = MerkleTree(nodes)
         roots: dict[int, bytes] = {0: tree.root()} if 0 in wanted else {}
         merkle: list[ChainBreak] = []
+        sealed = [_sealed_record(r) for r in uow.sealed.all()]
+        released_at = {r.released_seq for r in sealed if r.released_seq is not None}
+        released: dict[int, EntryContent] = {}
+        anchors: dict[str, dict[str, tuple[int, str]]] = {"sealed_log_head": {}, "sealed_anchor": {}}
 
         def walk() -> Iterator[tuple[EntryContent, str, Mapping[str, Any] | None]]:
             for row in uow.ledger.iter_rows():
                 if row.subject_digest is not None:
                     latest[(row.subject_type, row.subject_id)] = (row.seq, row.subject_digest)
+                if row.seq in released_at:
+                    released[row.seq] = _content(row)
+                if row.subject_type == "section" and isinstance(row.payload, dict):
+                    for key, found in anchors.items():
+                        if isinstance(row.payload.get(key), str):
+                            found[row.subject_id] = (row.seq, row.payload[key])
                 head[:] = [row.entry_hash]
                 tree.append(entry_leaf(row.entry_hash))
                 if tree.size in wanted:
@@ -140,6 +155,13 @@ def verify_ledger(
 
         count, chain_break = verify_chain(walk())
         merkle += _check_heads(heads, roots, tree, count, verifier)
+        seeds = {s.id: seed for s in uow.sections.list_all() if (seed := uow.sections.seed(s.id)) is not None}
+        merkle += check_sealed(
+            sealed, released=released, opened=anchors["sealed_log_head"], closed=anchors["sealed_anchor"], seeds=seeds
+        )
+        for r in sealed:  # a bid's newest state is vouched for by a sealed entry until the opening
+            if r.released_seq is None and r.content.subject_digest is not None:
+                latest[(r.content.subject_type, r.content.subject_id)] = (SEALED, r.content.subject_digest)
         current = _current_digests(uow)
         mismatches = []
         for key, (seq, digest) in latest.items():
@@ -151,6 +173,11 @@ def verify_ledger(
         mismatches.sort(key=lambda b: b.seq)
     root = tree.root().hex() if count else None
     return LedgerReport(count, head[0] if head else None, chain_break, mismatches, len(heads), root, merkle)
+
+
+def _sealed_record(row: SealedEntryRow) -> SealedRecord:
+    content = EntryContent(seq=-1, prev_hash=GENESIS_HASH, **sealed_fields(row))
+    return SealedRecord(row.section_id, row.position, row.commitment, row.link, content, row.payload, row.released_seq)
 
 
 def _distinct_heads(heads: Sequence[SignedTreeHead]) -> list[SignedTreeHead]:
@@ -240,23 +267,39 @@ def _current_digests(uow: SqlUnitOfWork) -> dict[tuple[str, str], str]:
     return out
 
 
+_WITHHELD_SUBJECTS = frozenset({"expert"})
+"""Subjects whose IDs the public list withholds: a pool expert's ID next to a time (an account linked, a status
+changed) could say who sits on a committee before the result (招标投标法 第三十七条). Auditors see them."""
+
+
 def list_ledger(*, uow: SqlUnitOfWork, actor: Actor, after: int = -1, limit: int = 100) -> list[LedgerEntryRow]:
-    """The public prefix of the ledger, up to the first entry about a bid still sealed (see ``visible``)."""
+    """The public entries in order. Entries about sealed bids are not in the ledger before their opening; entries
+    from before that rule (``embargo_section_id``) stay hidden until theirs. Expert IDs are withheld."""
     with uow:
         sealed = {s.id for s in uow.sections.list_all() if s.status.bids_are_secret}
-        return uow.ledger.visible(sealed_section_ids=sealed, limit=min(limit, 1000), after=after)
+        rows = uow.ledger.visible(sealed_section_ids=sealed, limit=min(limit, 1000), after=after)
+        uow.session.expunge_all()
+    for row in rows:
+        if row.subject_type in _WITHHELD_SUBJECTS and actor.role not in _AUDITORS:
+            row.subject_id = "withheld"
+    return rows
 
 
 def publish_head(
-    *, uow: SqlUnitOfWork, clock: Clock, platform_key: PrivateKey, force: bool = False
+    *,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    platform_key: PrivateKey,
+    interval: timedelta = timedelta(minutes=10),
+    force: bool = False,
 ) -> SignedTreeHead | None:
     """Sign and store a head of the ledger as it is now; return it, or ``None`` when none is due.
 
-    A head is due when the ledger grew since the last head and the machine moved a section meanwhile (a
-    ``section:*`` entry by the chronograph: sale start, opening, decryption close, award), or when ``force``
-    (on demand by the centre: ``fairbid ledger head``, an export). Heads are never made per entry, nor on a
-    person's action, which anyone with an owner's account could time: their sizes would count the sealed bids
-    (招标投标法 第二十二条).
+    A head is due on a fixed cadence: once per ``interval`` window of the server clock (aligned to the epoch),
+    when the ledger grew since the last head; or when ``force`` (on demand by the centre: ``fairbid ledger
+    head``, an export). No participant picks the instant. Nor could a head count bids at any instant: entries
+    about sealed bids stay out of the ledger until their section's opening (``trace.record_sealed``), so a
+    head's size never includes them (招标投标法 第二十二条).
     """
     now = clock.now()
     with uow:
@@ -266,7 +309,8 @@ def publish_head(
         latest = repo.latest()
         if size == 0 or (latest is not None and latest.tree_size >= size):
             return None
-        if not force and not repo.changed_since(latest.tree_size if latest else 0, action_prefix="section:"):
+        window = int(interval.total_seconds() * 1000)
+        if not force and latest is not None and _epoch_ms(now) // window <= latest.timestamp_ms // window:
             return None
         backfill_merkle_nodes(uow.session)  # entries recorded before the Merkle log, if any
         root = MerkleTree(SqlNodeStore(uow.session, size)).root()
@@ -274,6 +318,10 @@ def publish_head(
         repo.add(head, suite=platform_key.suite.value, published_at=now)
         uow.commit()
     return head
+
+
+def _epoch_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
 
 
 def list_heads(*, uow: SqlUnitOfWork) -> list[tuple[SignedTreeHead, datetime]]:
@@ -322,24 +370,51 @@ def prove_entry(seq: int, *, uow: SqlUnitOfWork) -> dict[str, Any]:
         return receipt_proof(tree, seq=seq, entry_hash=entry, head=head)
 
 
-def ledger_receipt(seq: int, *, uow: SqlUnitOfWork) -> dict[str, Any]:
-    """What a bid receipt adds about the ledger: the entry, the newest head, its proof once a head covers it.
+def ledger_receipt(commitment: str, *, uow: SqlUnitOfWork) -> dict[str, Any]:
+    """What a bid receipt adds about the ledger: the entry's commitment and the newest signed head.
 
-    Right after a submission no head covers the new entry (heads are not published per bid), so the newest
-    head is the one before it and ``inclusion`` is ``None``; ``fairbid ledger prove SEQ`` (or
-    ``GET /api/ledger/proofs/SEQ``) fetches the proof once the next head is out.
+    The submission's entry joins the ledger only at the opening (``trace.record_sealed``), so the receipt holds
+    no position and no proof yet; afterwards ``prove_commitment`` (``GET /api/ledger/commitments/{c}``,
+    ``fairbid ledger prove --commitment C``) gives the entry, its position and its inclusion proof.
     """
     with uow:
         _proof_reads(uow)
-        head, entry = HeadRepository(uow.session).latest_and_entry(seq)
-        if entry is None:
+        head = HeadRepository(uow.session).latest()
+        return {
+            "entry_commitment": commitment,
+            "tree_head": None if head is None else head.to_json(),
+            "inclusion": None,
+        }
+
+
+def prove_commitment(commitment: str, *, uow: SqlUnitOfWork) -> dict[str, Any]:
+    """The entry a receipt's commitment names, once its section's opening put it in the ledger, with its proof.
+
+    The same ``NotFound`` for a commitment that does not exist and for one still sealed: nobody learns from
+    this call whether a bid exists before the opening (招标投标法 第二十二条). ``inclusion`` is ``None`` until a
+    signed head covers the entry (heads follow a fixed cadence).
+    """
+    if not _HEX64.match(commitment):
+        raise InvalidInput("A commitment is 64 lower-case hex digits.", field="commitment")
+    with uow:
+        sealed = uow.sealed.get(commitment)
+        if sealed is None or sealed.released_seq is None:
+            raise NotFound("No ledger entry has this commitment yet; entries about bids join it at the opening.")
+        seq = sealed.released_seq
+        rows = uow.ledger.for_seqs([seq])
+        if not rows:
             raise NotFound(f"Ledger entry {seq} does not exist.")
-        out: dict[str, Any] = {"seq": seq, "entry_hash": entry, "tree_head": None, "inclusion": None}
-        if head is not None:
-            out["tree_head"] = head.to_json()
-            if seq < head.tree_size:
-                tree = MerkleTree(SqlNodeStore(uow.session, head.tree_size), load_frontier=False)
-                out["inclusion"] = [h.hex() for h in tree.inclusion_proof(seq, head.tree_size)]
+        row = rows[0]
+        out: dict[str, Any] = {
+            "entry": entry_json(_content(row), row.entry_hash),
+            "seq": seq,
+            "tree_head": None,
+            "inclusion": None,
+        }
+        head = HeadRepository(uow.session).latest()
+        if head is not None and seq < head.tree_size:
+            tree = MerkleTree(SqlNodeStore(uow.session, head.tree_size), load_frontier=False)
+            out.update(receipt_proof(tree, seq=seq, entry_hash=row.entry_hash, head=head))
         return out
 
 

@@ -21,7 +21,7 @@ from fairbid.domain.section import (
 )
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ports import Clock, RandomSource
-from fairbid.services.trace import record, save_section, section_snapshot
+from fairbid.services.trace import record, save_section, sealed_anchor, section_snapshot
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = [
@@ -188,13 +188,12 @@ def cancel_section(section_id: str, reason: str, *, uow: SqlUnitOfWork, clock: C
     if not reason.strip():
         raise InvalidInput("A cancellation needs a reason.", field="reason")
     with uow:
-        section = uow.sections.get(section_id)
+        section = uow.sections.get(section_id, for_update=True)  # ordered with submissions and the opening
         if actor.organisation_id != section.tenderee_id and actor.role is not Role.MACHINE:
             raise NotPermitted("Only this section's tenderee may cancel it.")
         apply_transition(section, Action.CANCEL, actor=actor, now=now, reason=reason)
-        save_section(
-            uow, section, actor=actor, action=LedgerAction.SECTION_CANCELLED, payload={"reason": reason}, now=now
-        )
+        payload = {"reason": reason, "sealed_anchor": sealed_anchor(uow, section.id)}
+        save_section(uow, section, actor=actor, action=LedgerAction.SECTION_CANCELLED, payload=payload, now=now)
         uow.commit()
     return section
 

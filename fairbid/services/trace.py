@@ -18,14 +18,17 @@ from fairbid.ledger.chain import (
     GENESIS_HASH,
     EntryContent,
     LedgerAction,
+    entry_commitment,
     entry_hash,
     payload_digest,
+    sealed_link,
     subject_digest,
 )
 from fairbid.ledger.export import entry_leaf
 from fairbid.ledger.merkle import MerkleTree
 from fairbid.store.ledger_store import FRONTIERS, SqlNodeStore, backfill_merkle_nodes, insert_entry, lock_ledger
 from fairbid.store.objection_store import StoredObjection
+from fairbid.store.rows import SealedEntryRow
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = [
@@ -34,9 +37,14 @@ __all__ = [
     "collusion_warning_snapshot",
     "objection_snapshot",
     "record",
+    "record_sealed",
+    "release_sealed",
     "review_snapshot",
     "save_section",
     "score_sheet_snapshot",
+    "sealed_anchor",
+    "sealed_fields",
+    "sealed_head",
     "section_snapshot",
 ]
 
@@ -136,31 +144,45 @@ def record(
     payload: dict[str, Any],
     now: datetime,
     snapshot: dict[str, Any] | None = None,
-    embargo_section_id: str | None = None,
 ) -> int:
     """Append one entry and its Merkle leaf; returns its sequence number.
 
     The entry, its link in the hash chain and the RFC 9162 nodes its leaf completes are one row, written in
     the caller's unit of work: they commit with the change they record, or not at all. Signed heads are not
-    made here (see ``services.ledger.publish_head``): a head per entry would let anyone count sealed bids.
+    made here (see ``services.ledger.publish_head``). Entries about sealed bids go through ``record_sealed``.
     """
     if action in _SALTED:
         payload = {**payload, "salt": secrets.token_hex(16)}
+    return _append(uow, _fields(actor, action, subject_type, subject_id, payload, now, snapshot), payload)
+
+
+def _fields(
+    actor: Actor,
+    action: LedgerAction,
+    subject_type: str,
+    subject_id: str,
+    payload: dict[str, Any],
+    now: datetime,
+    snapshot: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """An entry's content without its place in the ledger (``seq``, ``prev_hash``)."""
+    return {
+        "recorded_at": now,
+        "actor_kind": actor.kind.value,
+        "actor_role": actor.role.value,
+        "actor_id": actor.user_id or actor.job or "platform",
+        "organisation_id": actor.organisation_id,
+        "action": action.value,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "payload_digest": payload_digest(payload),
+        "subject_digest": None if snapshot is None else subject_digest(snapshot),
+    }
+
+
+def _append(uow: SqlUnitOfWork, fields: dict[str, Any], payload: dict[str, Any]) -> int:
     last_seq, last_hash = lock_ledger(uow.session)
-    content = EntryContent(
-        seq=last_seq + 1,
-        recorded_at=now,
-        actor_kind=actor.kind.value,
-        actor_role=actor.role.value,
-        actor_id=actor.user_id or actor.job or "platform",
-        organisation_id=actor.organisation_id,
-        action=action.value,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        payload_digest=payload_digest(payload),
-        subject_digest=None if snapshot is None else subject_digest(snapshot),
-        prev_hash=last_hash or GENESIS_HASH,
-    )
+    content = EntryContent(seq=last_seq + 1, prev_hash=last_hash or GENESIS_HASH, **fields)
     digest = entry_hash(content)
     store = SqlNodeStore(uow.session, content.seq)
     database = str(uow.session.get_bind().engine.url)
@@ -175,11 +197,96 @@ def record(
         content,
         entry_hash=digest,
         payload=payload,
-        embargo_section_id=embargo_section_id,
+        embargo_section_id=None,
         merkle_nodes=store.pending[content.seq],
     )
     FRONTIERS.put(database, content.seq + 1, digest, tree.frontier)
     return content.seq
+
+
+def record_sealed(
+    uow: SqlUnitOfWork,
+    *,
+    section_id: str,
+    actor: Actor,
+    action: LedgerAction,
+    subject_type: str,
+    subject_id: str,
+    payload: dict[str, Any],
+    now: datetime,
+    snapshot: dict[str, Any] | None = None,
+) -> str:
+    """Record an entry about a sealed bid outside the ledger until the section's opening; returns its commitment.
+
+    Before the opening nobody may learn who or how many have bid (招标投标法 第二十二条). An entry in the ledger
+    would move every later position and every signed head's size, so these wait in the section's own chain
+    (``sealed_entries``) and the opening appends them (``release_sealed``). The bidder's receipt carries the
+    commitment (``ledger.chain.entry_commitment``), the same for the appended entry. The caller holds the
+    section's lock, which orders the section's sealed entries.
+    """
+    fields = _fields(actor, action, subject_type, subject_id, payload, now, snapshot)
+    commitment = entry_commitment(EntryContent(seq=-1, prev_hash=GENESIS_HASH, **fields))
+    last = uow.sealed.last(section_id)
+    uow.sealed.add(
+        SealedEntryRow(
+            commitment=commitment,
+            section_id=section_id,
+            position=0 if last is None else last.position + 1,
+            payload=payload,
+            link=sealed_link(GENESIS_HASH if last is None else last.link, commitment),
+            **fields,
+        )
+    )
+    return commitment
+
+
+def sealed_fields(row: SealedEntryRow) -> dict[str, Any]:
+    """A sealed entry's content without a place in the ledger, as stored."""
+    return {
+        "recorded_at": row.recorded_at,
+        "actor_kind": row.actor_kind,
+        "actor_role": row.actor_role,
+        "actor_id": row.actor_id,
+        "organisation_id": row.organisation_id,
+        "action": row.action,
+        "subject_type": row.subject_type,
+        "subject_id": row.subject_id,
+        "payload_digest": row.payload_digest,
+        "subject_digest": row.subject_digest,
+    }
+
+
+def sealed_head(uow: SqlUnitOfWork, section_id: str) -> str:
+    """The last link of the section's chain of sealed entries (``GENESIS_HASH`` when it has none)."""
+    last = uow.sealed.last(section_id)
+    return GENESIS_HASH if last is None else last.link
+
+
+def sealed_anchor(uow: SqlUnitOfWork, section_id: str) -> str:
+    """What a section that closes without an opening records of its sealed entries: SM3(seed ‖ last link).
+
+    The seed stays secret when no opening reveals it, so the anchor looks the same whether there were no bids
+    or many (招标投标法 第二十二条), while an auditor with the seed checks that no sealed entry was dropped or
+    added afterwards.
+    """
+    head = sealed_head(uow, section_id)
+    seed = uow.sections.seed(section_id)
+    return head if seed is None else sm3_hex(bytes.fromhex(seed) + bytes.fromhex(head))
+
+
+def release_sealed(uow: SqlUnitOfWork, section_id: str) -> str:
+    """At the opening: append the section's sealed entries to the ledger, in order; returns the chain's last link.
+
+    Each keeps its content (time, actor, payload and subject digests), so its commitment — what the bidder's
+    receipt carries — is recomputable from the appended entry.
+    """
+    head = GENESIS_HASH
+    for row in uow.sealed.in_section(section_id):
+        head = row.link
+        if row.released_seq is None:
+            row.released_seq = _append(uow, sealed_fields(row), dict(row.payload))
+    uow.session.flush()
+    return head
 
 
 def save_section(

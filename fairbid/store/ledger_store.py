@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session
 
 from fairbid.ledger.chain import EntryContent
 from fairbid.ledger.head import SignedTreeHead
-from fairbid.store.rows import LedgerEntryRow, LedgerHeadRow
+from fairbid.store.rows import LedgerEntryRow, LedgerHeadRow, SealedEntryRow
 
 __all__ = [
     "FRONTIERS",
     "FrontierCache",
     "HeadRepository",
+    "SealedEntryRepository",
     "SqlNodeStore",
     "backfill_merkle_nodes",
     "insert_entry",
@@ -263,3 +264,35 @@ class HeadRepository:
             .limit(1)
         )
         return self.session.scalar(stmt) is not None
+
+
+class SealedEntryRepository:
+    """Entries about sealed bids, per section, until the opening appends them to the ledger."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def last(self, section_id: str) -> SealedEntryRow | None:
+        """The section's newest sealed entry (the caller holds the section's lock)."""
+        stmt = (
+            select(SealedEntryRow)
+            .where(SealedEntryRow.section_id == section_id)
+            .order_by(SealedEntryRow.position.desc())
+            .limit(1)
+        )
+        return self.session.scalar(stmt)
+
+    def add(self, row: SealedEntryRow) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def in_section(self, section_id: str) -> list[SealedEntryRow]:
+        stmt = select(SealedEntryRow).where(SealedEntryRow.section_id == section_id).order_by(SealedEntryRow.position)
+        return list(self.session.scalars(stmt))
+
+    def all(self) -> list[SealedEntryRow]:
+        stmt = select(SealedEntryRow).order_by(SealedEntryRow.section_id, SealedEntryRow.position)
+        return list(self.session.scalars(stmt))
+
+    def get(self, commitment: str) -> SealedEntryRow | None:
+        return self.session.get(SealedEntryRow, commitment)

@@ -24,6 +24,7 @@ from fairbid.store.rows import (
     LedgerEntryRow,
     OpeningRecordRow,
     OrganisationRow,
+    PlatformMarkRow,
     ProjectRow,
     SectionRow,
     SignInFailureRow,
@@ -35,6 +36,7 @@ __all__ = [
     "BidRepository",
     "KeyRepository",
     "LedgerRepository",
+    "MarkRepository",
     "OrganisationRepository",
     "ProjectRepository",
     "RecordRepository",
@@ -479,6 +481,10 @@ class LedgerRepository:
             last = rows[-1].seq
             self.session.expunge_all()
 
+    def for_seqs(self, seqs: Sequence[int]) -> list[LedgerEntryRow]:
+        stmt = select(LedgerEntryRow).where(LedgerEntryRow.seq.in_(list(seqs))).order_by(LedgerEntryRow.seq)
+        return list(self.session.scalars(stmt))
+
     def for_subject(self, subject_type: str, subject_id: str) -> list[LedgerEntryRow]:
         stmt = (
             select(LedgerEntryRow)
@@ -508,6 +514,20 @@ class LedgerRepository:
         if horizon is not None:
             stmt = stmt.where(LedgerEntryRow.seq < horizon)
         return list(self.session.scalars(stmt.order_by(LedgerEntryRow.seq).limit(limit)))
+
+
+class MarkRepository:
+    """Facts about the database itself (``platform_marks``)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, name: str) -> str | None:
+        row = self.session.get(PlatformMarkRow, name)
+        return None if row is None else row.value
+
+    def set(self, name: str, value: str, *, now: datetime) -> None:
+        self.session.merge(PlatformMarkRow(name=name, value=value, set_at=now))
 
 
 class RecordRepository:

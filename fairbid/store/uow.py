@@ -11,10 +11,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from fairbid.domain.errors import Conflict
 from fairbid.ports import BlobStore
+from fairbid.store.ledger_store import SealedEntryRepository
 from fairbid.store.repositories import (
     BidRepository,
     KeyRepository,
     LedgerRepository,
+    MarkRepository,
     OrganisationRepository,
     ProjectRepository,
     RecordRepository,
@@ -36,6 +38,8 @@ class SqlUnitOfWork:
     keys: KeyRepository
     ledger: LedgerRepository
     records: RecordRepository
+    sealed: SealedEntryRepository
+    marks: MarkRepository
 
     def __init__(self, session_factory: sessionmaker[Session], blobs: BlobStore) -> None:
         self._factory = session_factory
@@ -54,6 +58,8 @@ class SqlUnitOfWork:
         self.keys = KeyRepository(s)
         self.ledger = LedgerRepository(s)
         self.records = RecordRepository(s)
+        self.sealed = SealedEntryRepository(s)
+        self.marks = MarkRepository(s)
         return self
 
     def __exit__(

@@ -101,9 +101,9 @@ class FakePlatform:
         except CryptoFailure as exc:
             return httpx.Response(422, json={"title": exc.title, "detail": exc.detail, "code": exc.code})
         self.stored[(section, user)] = body
-        fields = ReceiptFields(section, user, verified.envelope_sm3, NOW, len(self.stored))
+        fields = ReceiptFields(section, user, verified.envelope_sm3, NOW, f"{len(self.stored):064x}")
         receipt = sign_receipt(self.platform_key, fields).to_json()
         if self.tamper_receipts:
-            receipt["receipt"]["ledger_index"] += 1
+            receipt["receipt"]["entry_commitment"] = "f" * 64
         self.receipts[(section, user)] = receipt
         return httpx.Response(201, json=receipt)

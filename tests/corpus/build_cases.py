@@ -358,7 +358,19 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
 
 # Cases that rightly breach a second rule too.
 ALSO: dict[str, tuple[str, ...]] = {
-    "外地企业须在本市备案后方可投标。": ("X08",),  # a 备案 precondition to bidding (1117号（三）)
+    "外地企业须在本市备案后方可投标。": ("X08", "X23"),  # a 备案 precondition (1117号（三）), with a local body
+    "获得省内“芙蓉奖”的，加2分。": ("X22",),  # a provincial award (审查规则 第六条第三项)
+}
+
+# Cases whose rule was split when the rules were rebuilt by category (issue #19): the rule now named.
+MOVED: dict[str, str] = {
+    "投标人须携带营业执照原件备查。": "X25",  # originals: 审查规则 第十条第三项 (X09 keeps attendance, 第四项)
+    "开标时须出示资质证书原件。": "X25",
+    "评标时须提交社保证明原件。": "X25",
+    "施工人员须持有本市培训合格证。": "X27",  # local certificates: 第六条第四项 (X15 keeps membership, 第五项)
+    "项目管理人员须取得本省颁发的上岗证。": "X27",
+    "投标保函须由中国建设银行出具。": "X29",  # designated issuer: 第十一条第四项 (X18 keeps the form, 第三项)
+    "投标保证金应通过招标人指定的担保公司办理。": "X29",
 }
 
 
@@ -367,7 +379,7 @@ def main() -> None:
     lines = []
     for rule_id, (flagged, lookalikes) in CASES.items():
         for n, text in enumerate(flagged, 1):
-            rules = sorted({rule_id, *ALSO.get(text, ())})
+            rules = sorted({MOVED.get(text, rule_id), *ALSO.get(text, ())})
             lines.append({"id": f"{rule_id}-flag-{n}", "text": text, "rules": rules})
         for n, text in enumerate(lookalikes, 1):
             lines.append({"id": f"{rule_id}-like-{n}", "text": text, "rules": []})

@@ -30,7 +30,7 @@ FIELDS = ReceiptFields(
     bidder_id="B-0007",
     envelope_sm3="ab" * 32,
     server_time=datetime(2026, 11, 27, 13, 59, 59, 999000, tzinfo=timezone(timedelta(hours=8))),
-    ledger_index=42,
+    entry_commitment="cd" * 32,
 )
 
 
@@ -45,11 +45,11 @@ def test_receipt_round_trips_through_json_and_verifies(suite: Suite) -> None:
     verify_receipt(platform.public, again)
 
 
-def test_receipt_refuses_edited_ledger_index() -> None:
+def test_receipt_refuses_edited_entry_commitment() -> None:
     platform = generate_key()
     receipt = sign_receipt(platform, FIELDS)
     value = receipt.to_json()
-    value["receipt"]["ledger_index"] = 43
+    value["receipt"]["entry_commitment"] = "ce" * 32
     with pytest.raises(InvalidSignature):
         verify_receipt(platform.public, SignedReceipt.from_json(value))
 

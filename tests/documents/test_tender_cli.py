@@ -65,6 +65,33 @@ def test_check_text_flags_spans_and_exits_one(tmp_path: Path) -> None:
     assert finding["rule"] == "X09" and finding["span"]["text"] == "法定代表人须亲自到场"
 
 
+def test_check_text_reports_the_clause_and_filters_by_min_severity(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.txt"
+    doc.write_text(
+        "一、在长沙市设有售后服务机构的得3分，在省内其他城市设有的得1分。\n"
+        "二、施工组织设计由评委酌情打分。\n三、参与过本市智慧城市建设的企业每家加2分。",
+        encoding="utf-8",
+    )
+    args = ["check-text", str(doc), "--format", "json", "--on", "2026-11-27"]
+    everything = json.loads(runner.invoke(app, args).stdout)["findings"]
+    assert [(f["rule"], f["severity"]) for f in everything] == [("X03", "block"), ("X19", "warn"), ("M01", "review")]
+    assert everything[0]["clause"]["text"] == "一、在长沙市设有售后服务机构的得3分，在省内其他城市设有的得1分"
+    warn = runner.invoke(app, [*args, "--min-severity", "warn"])
+    assert [f["rule"] for f in json.loads(warn.stdout)["findings"]] == ["X03", "X19"]
+    block = runner.invoke(app, [*args, "--min-severity", "block"])
+    assert [f["rule"] for f in json.loads(block.stdout)["findings"]] == ["X03"] and block.exit_code == 1
+    plain = runner.invoke(app, ["check-text", str(doc), "--on", "2026-11-27"])
+    assert "条款: 一、在长沙市设有售后服务机构" in plain.stdout and "REVIEW M01" in plain.stdout
+
+
+def test_check_text_review_alone_does_not_block(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.txt"
+    doc.write_text("参与过本市智慧城市建设的企业每家加2分。", encoding="utf-8")
+    result = runner.invoke(app, ["check-text", str(doc), "--format", "json", "--on", "2026-11-27"])
+    assert result.exit_code == 0
+    assert [f["severity"] for f in json.loads(result.stdout)["findings"]] == ["review"]
+
+
 def test_check_text_unreadable_file_exits_two(tmp_path: Path) -> None:
     bad = tmp_path / "doc.pdf"
     bad.write_bytes(b"not a pdf")

@@ -793,6 +793,7 @@ PUBLIC_READS = {
     "list_ledger_entries",
     "list_ledger_heads",
     "prove_ledger_entry",
+    "prove_ledger_commitment",  # the same 404 for a sealed bid's commitment and a made-up one
     "ledger_consistency",
     "platform_key",
     "check_tender_form",

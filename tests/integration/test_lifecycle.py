@@ -102,7 +102,7 @@ def test_upload_one_millisecond_late_is_refused_and_stores_nothing(world: World)
     envelope = w.seal(s.id, w.bidders[0], "9000000.00")
     w.clock.set(s.schedule.bid_deadline + timedelta(milliseconds=1))
     before = _counts(w.p)
-    with pytest.raises(DeadlinePassed, match="1 ms late"):
+    with pytest.raises(DeadlinePassed, match="1 ms after the deadline"):
         w.submit(s.id, w.bidders[0], envelope)
     assert _counts(w.p) == before
 
@@ -282,8 +282,15 @@ def test_replaced_bid_keeps_one_row_and_its_history_in_the_ledger(world: World) 
     w.submit(s.id, b, w.seal(s.id, b, "8900000.00"))
     with w.p.uow() as uow:
         bids = uow.bids.in_section(s.id)
-        actions = [r.action for r in uow.ledger.for_subject("bid", bids[0].id)]
+        sealed = [r.action for r in uow.sealed.in_section(s.id) if r.subject_id == bids[0].id]
+        in_ledger = uow.ledger.for_subject("bid", bids[0].id)
     assert len(bids) == 1 and bids[0].revision == 2
+    assert sealed == ["bid:submitted", "bid:replaced"] and in_ledger == []  # sealed until the opening
+    for other in w.bidders[1:3]:
+        w.submit(s.id, other, w.seal(s.id, other, "9100000.00"))
+    assert w.jump(s.id) == "opening"
+    with w.p.uow() as uow:
+        actions = [r.action for r in uow.ledger.for_subject("bid", bids[0].id)]
     assert actions == ["bid:submitted", "bid:replaced"]
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import delete, select, update
 
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
 from fairbid.domain.actor import Actor, Role
+from fairbid.domain.errors import NotFound
 from fairbid.ledger.chain import GENESIS_HASH, entry_hash
 from fairbid.ledger.export import entry_leaf, verify_receipt_proof
 from fairbid.ledger.head import KeyHeadVerifier
@@ -17,7 +19,6 @@ from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree
 from fairbid.services.ledger import (
     _content,
     consistency_proof,
-    ledger_receipt,
     list_heads,
     prove_entry,
     publish_head,
@@ -51,40 +52,40 @@ def test_entries_carry_their_merkle_nodes_and_heads_match_the_tree(platform: Pla
     assert report.ok and report.heads == 1 and report.root == memory.root().hex()  # type: ignore[attr-defined]
 
 
-def test_heads_follow_the_machines_section_transitions_not_every_entry(
-    platform: Platform, clock: SimulatedClock
-) -> None:
+def test_heads_follow_a_fixed_cadence_never_an_action(platform: Platform, clock: SimulatedClock) -> None:
+    window = timedelta(minutes=10)
+
+    def due() -> object:
+        return publish_head(uow=platform.uow(), clock=clock, platform_key=platform.platform_key, interval=window)
+
+    clock.set(clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
     w = make_world(platform, clock, bidders=1)
-    assert _publish(platform, clock, force=False) is None  # no section changed: no head
-    section = w.section()  # section:created, by a person: an owner could time heads with it
-    assert _publish(platform, clock, force=False) is None
-    check_and_publish(w, section)  # section:checked / published, by people
-    assert _publish(platform, clock, force=False) is None
-    w.jump(section.id)  # the chronograph starts the bidding
-    first = _publish(platform, clock, force=False)
+    first = due()  # the first head: the ledger has entries and no head yet
     assert first is not None
-    w.add_bidder()  # entries, but no section transition
-    assert _publish(platform, clock, force=False) is None
-    w.jump(section.id)  # the opening (fails: too few bids), by the machine
-    clock.advance(timedelta(seconds=1))
-    second = _publish(platform, clock, force=False)
+    section = w.section()  # a person acts: no head, whenever they act within the window
+    check_and_publish(w, section)
+    clock.advance(timedelta(minutes=9, seconds=59))
+    w.add_bidder()
+    assert due() is None  # not before the window ends
+    clock.advance(timedelta(seconds=1))  # the next window: the ledger grew, so a head
+    second = due()
     assert second is not None and second.tree_size > first.tree_size  # type: ignore[attr-defined]
+    clock.advance(window * 3)
+    assert due() is None  # nothing new: no head
     heads = [h for h, _ in list_heads(uow=platform.uow())]
     assert [h.tree_size for h in heads] == [first.tree_size, second.tree_size]  # type: ignore[attr-defined]
     path = consistency_proof(heads[0].tree_size, heads[1].tree_size, uow=platform.uow())
     assert path and _verify(platform).ok  # type: ignore[attr-defined]
 
 
-def test_receipt_carries_newest_head_and_proof_comes_with_the_next_head(
-    platform: Platform, clock: SimulatedClock
-) -> None:
+def test_proof_of_an_entry_comes_with_the_next_head(platform: Platform, clock: SimulatedClock) -> None:
     make_world(platform, clock, bidders=1)
     _publish(platform, clock)
     w = make_world(platform, clock, bidders=1)
     with platform.uow() as uow:
         seq = uow.ledger.lock_head()[0]
-    now = ledger_receipt(seq, uow=platform.uow())
-    assert now["tree_head"] is not None and now["inclusion"] is None  # the head predates the entry
+    with pytest.raises(NotFound):
+        prove_entry(seq, uow=platform.uow())  # the head predates the entry
     assert w.bidders
     _publish(platform, clock)
     proof = prove_entry(seq, uow=platform.uow())

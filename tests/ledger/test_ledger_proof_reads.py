@@ -93,12 +93,6 @@ def test_every_inclusion_proof_matches_memory_and_verifies_standalone(
         assert proof["inclusion"] == [h.hex() for h in memory.inclusion_proof(seq, size)]
         assert _standalone_inclusion(proof, public_key)
         verify_receipt_proof(proof, KeyHeadVerifier(p.platform_key.public))
-        receipt = ledger_receipt(seq, uow=p.uow())
-        assert (receipt["entry_hash"], receipt["tree_head"], receipt["inclusion"]) == (
-            hashes[seq],
-            proof["tree_head"],
-            proof["inclusion"],
-        )
 
 
 def test_every_consistency_proof_matches_memory_and_verifies_standalone(
@@ -127,11 +121,11 @@ def test_refusals_are_unchanged(ledger: tuple[Platform, MerkleTree, list[str]], 
     for seq in (-1, size, size + 10):
         with pytest.raises(NotFound, match="No published head covers"):
             prove_entry(seq, uow=p.uow())
-    _append(p, clock, size + 3)  # entries after the newest head: a receipt, no proof yet
-    receipt = ledger_receipt(size + 1, uow=p.uow())
+    _append(p, clock, size + 3)  # entries after the newest head: no proof yet
+    with pytest.raises(NotFound, match="No published head covers"):
+        prove_entry(size + 1, uow=p.uow())
+    receipt = ledger_receipt("ab" * 32, uow=p.uow())  # what a bid receipt adds: the newest head, no proof
     assert receipt["tree_head"]["tree_size"] == size and receipt["inclusion"] is None
-    with pytest.raises(NotFound, match="does not exist"):
-        ledger_receipt(size + 3, uow=p.uow())
     for first, second in ((0, 3), (6, 5), (-1, 5), (5, 101)):
         with pytest.raises(InvalidInput):
             consistency_proof(first, second, uow=p.uow())
@@ -147,10 +141,8 @@ def test_refusals_are_unchanged(ledger: tuple[Platform, MerkleTree, list[str]], 
 
 def test_receipt_before_any_head(platform: Platform, clock: SimulatedClock) -> None:
     _append(platform, clock, 3)
-    receipt = ledger_receipt(2, uow=platform.uow())
-    assert receipt["tree_head"] is None and receipt["inclusion"] is None and len(receipt["entry_hash"]) == 64
-    with pytest.raises(NotFound, match="does not exist"):
-        ledger_receipt(3, uow=platform.uow())
+    receipt = ledger_receipt("ab" * 32, uow=platform.uow())
+    assert receipt == {"entry_commitment": "ab" * 32, "tree_head": None, "inclusion": None}
     with pytest.raises(NotFound, match="No published head covers"):
         prove_entry(0, uow=platform.uow())
     with platform.uow() as uow:
@@ -181,8 +173,8 @@ def test_a_proof_is_two_queries(ledger: tuple[Platform, MerkleTree, list[str]], 
     statements.clear()
     prove_entry(37, uow=p.uow())
     assert selects() == 2  # head with the entry hash; the path's node rows (no frontier)
-    ledger_receipt(37, uow=p.uow())
-    assert selects() == 2
+    ledger_receipt("ab" * 32, uow=p.uow())
+    assert selects() == 1  # the newest head
     consistency_proof(5, 64, uow=p.uow())
     assert selects() == 2  # the head size exists; the node rows
 

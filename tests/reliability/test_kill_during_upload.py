@@ -24,7 +24,6 @@ from fairbid.crypto.receipt import SignedReceipt, verify_receipt
 from fairbid.domain.bid import BidStatus
 from fairbid.services.ledger import verify_ledger
 from fairbid.settings import Settings
-from fairbid.store.rows import LedgerEntryRow
 from tests.factories import SETUP, Party, make_world
 from tests.reliability.live import LiveServer, bidding_section, login, run_cli, stored_envelope_ok
 
@@ -191,7 +190,7 @@ def _check_stored(
     with p.uow() as uow:
         bids = {by_org[b.bidder_id].username: b for b in uow.bids.in_section(section_id)}
         keys = {name: uow.keys.active_for(by_org[b.bidder_id].organisation_id or "")[0] for name, b in bids.items()}
-        entries = {n: uow.session.get(LedgerEntryRow, r.fields.ledger_index) for n, r in receipts.items()}
+        entries = {n: uow.sealed.get(r.fields.entry_commitment) for n, r in receipts.items()}
     for name, receipt in receipts.items():
         bid = bids.get(name)
         assert bid is not None, f"{name} holds a receipt but its bid is gone"

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fairbid.api.deps import ActorDep, PlatformDep, UowDep
 from fairbid.api.schemas.bid import BidReceiptOut, DecryptionIn, KeyIn, KeyOut, MyBidOut, OpenedBidOut
 from fairbid.api.uploads import UploadRefused, refusal_response, upload_gate
+from fairbid.arrival import Arrival
 from fairbid.bootstrap import Platform
 from fairbid.domain.actor import Actor
 from fairbid.services.bid import (
@@ -52,30 +53,40 @@ def register_key(body: KeyIn, platform: PlatformDep, actor: ActorDep) -> KeyOut:
     },
 )
 async def submit(section_id: str, request: Request, platform: PlatformDep, actor: ActorDep) -> BidReceiptOut | Response:
-    """Upload a sealed envelope (raw bytes). The server clock at the first byte decides lateness.
+    """Upload a sealed envelope (raw bytes). The server clock at the body's last byte decides lateness.
 
-    The body is received without holding a worker thread, then checked and stored (docs/uploads.md).
+    The body is received without holding a worker thread, then checked and stored (docs/uploads.md). Its last
+    byte is stamped before any queue or check; the opening waits for bids stamped before the deadline.
     """
-    received_at = platform.clock.now()  # before anything waits: lateness counts from arrival
     settings = platform.settings
     gate = upload_gate(request.app.state, settings)
+    arrivals: list[Arrival] = []
     try:
         async with gate.admit(actor.organisation_id or actor.user_id or "-"):
-            spool = await gate.spool(request, platform.blobs.tmp_dir, max_bytes=settings.max_envelope_bytes)
+            spool = await gate.spool(
+                request,
+                platform.blobs.tmp_dir,
+                max_bytes=settings.max_envelope_bytes,
+                on_last_byte=lambda: arrivals.append(platform.arrivals.arrive(section_id, platform.clock)),
+            )
             try:
-                return await gate.run(lambda: _store(section_id, spool, request, platform, actor, received_at))
+                arrived = arrivals[0].at
+                return await gate.run(lambda: _store(section_id, spool, request, platform, actor, arrived))
             finally:
                 spool.unlink(missing_ok=True)
     except UploadRefused as e:
         return refusal_response(request, e)
+    finally:
+        for arrival in arrivals:  # stored or refused: the opening need not wait for it
+            platform.arrivals.settle(arrival)
 
 
 def _store(
-    section_id: str, spool: Path, request: Request, platform: Platform, actor: Actor, received_at: datetime
+    section_id: str, spool: Path, request: Request, platform: Platform, actor: Actor, last_byte_at: datetime
 ) -> BidReceiptOut:
     """Check and store a complete envelope, and build the receipt (in a worker thread)."""
     view = submit_bid(  # the spool is adopted as the stored blob: the envelope is not written twice
-        SubmitBid(section_id, spool, request.client.host if request.client else None, received_at=received_at),
+        SubmitBid(section_id, spool, request.client.host if request.client else None, last_byte_at=last_byte_at),
         uow=platform.uow(),
         clock=platform.clock,
         actor=actor,
@@ -85,9 +96,9 @@ def _store(
     )
     if view.receipt is None:
         raise RuntimeError("submission returned no receipt")
-    # the newest signed head (published at section transitions, never per bid) and, once a head covers the
-    # entry, its inclusion proof; until then `fairbid ledger prove LEDGER_INDEX` fetches it (docs/ledger.md)
-    ledger = ledger_receipt(view.receipt.fields.ledger_index, uow=platform.uow())
+    # the newest signed head; the entry itself joins the ledger at the opening, when its proof can be fetched
+    # by the receipt's commitment (docs/ledger.md)
+    ledger = ledger_receipt(view.receipt.fields.entry_commitment, uow=platform.uow())
     return BidReceiptOut(**view.receipt.to_json(), bid=MyBidOut.of(view), ledger=ledger)
 
 

@@ -11,7 +11,14 @@ from pydantic import BaseModel
 
 from fairbid.api.deps import ActorDep, OptionalActorDep, PlatformDep, UowDep
 from fairbid.ledger.head import KeyHeadVerifier
-from fairbid.services.ledger import consistency_proof, list_heads, list_ledger, prove_entry, verify_ledger
+from fairbid.services.ledger import (
+    consistency_proof,
+    list_heads,
+    list_ledger,
+    prove_commitment,
+    prove_entry,
+    verify_ledger,
+)
 
 __all__ = ["router"]
 
@@ -98,8 +105,16 @@ def heads(uow: UowDep) -> list[HeadOut]:
 
 @router.get("/proofs/{seq}", operation_id="prove_ledger_entry")
 def proof(seq: Annotated[int, FastPath(ge=0, le=MAX_SEQ)], uow: UowDep) -> ProofOut:
-    """The inclusion proof of entry ``seq`` (a receipt's ``ledger_index``) against the newest signed head."""
+    """The inclusion proof of entry ``seq`` against the newest signed head."""
     return ProofOut(**prove_entry(seq, uow=uow))
+
+
+@router.get("/commitments/{commitment}", operation_id="prove_ledger_commitment")
+def commitment_proof(commitment: Annotated[str, FastPath(pattern=r"^[0-9a-f]{64}$")], uow: UowDep) -> dict[str, Any]:
+    """The entry a bid receipt's ``entry_commitment`` names, once the opening put it in the ledger, with its
+    position and inclusion proof (``inclusion`` null until a signed head covers it). Before the opening, the same
+    404 as for a commitment that does not exist."""
+    return prove_commitment(commitment, uow=uow)
 
 
 @router.get("/consistency", operation_id="ledger_consistency")

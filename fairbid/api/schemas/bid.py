@@ -43,7 +43,7 @@ class MyBidOut(BaseModel):
 
 
 class BidReceiptOut(BaseModel):
-    """The platform-signed receipt (digest, server time, ledger index) and the bid's status."""
+    """The platform-signed receipt (digest, time of the last byte, entry commitment) and the bid's status."""
 
     receipt: dict[str, Any]
     signature: str
@@ -52,8 +52,8 @@ class BidReceiptOut(BaseModel):
     bid: MyBidOut
     ledger: dict[str, Any] | None = Field(
         default=None,
-        description="The receipted ledger entry (seq, entry_hash), the newest signed tree head, and the entry's "
-        "inclusion proof once a head covers it (else null: GET /api/ledger/proofs/{seq} after the next head).",
+        description="The receipted entry's commitment and the newest signed tree head. The entry joins the ledger "
+        "at the opening; then GET /api/ledger/commitments/{entry_commitment} gives it with its inclusion proof.",
     )
 
 

@@ -55,7 +55,7 @@ class Bid:
     bidder_id: str  # the bidding organisation
     envelope_digest: str  # SM3 of the sealed envelope as stored
     envelope_size: int
-    submitted_at: datetime
+    submitted_at: datetime  # the instant the envelope's last byte reached the server (电子招标投标办法 第二十七条)
     status: BidStatus = BidStatus.SEALED
     revision: int = 1
     version: int = 0
@@ -71,22 +71,9 @@ class Bid:
         return hash(self.id)
 
 
-def _ensure_before_deadline(section: Section, *, received_at: datetime, what: str) -> None:
-    """Bids are accepted in the bidding state, strictly before the deadline by the server clock (法 第二十八条)."""
-    if section.status is not SectionStatus.BIDDING and section.status.bids_are_secret:
-        raise InvalidTransition(f"Section {section.code} is not accepting bids yet (it is {section.status}).")
-    if received_at >= section.schedule.bid_deadline:
-        late_ms = int((received_at - section.schedule.bid_deadline).total_seconds() * 1000)
-        raise DeadlinePassed(
-            f"{what} refused: the bid deadline {section.schedule.bid_deadline.isoformat()} has passed "
-            f"({late_ms} ms late by the server clock; 电子招标投标办法 第二十七条)."
-        )
-    if section.status is not SectionStatus.BIDDING:
-        raise DeadlinePassed(
-            f"{what} refused: it started before the deadline but was still arriving when the opening began at "
-            f"{section.schedule.bid_deadline.isoformat()}; a bid must be fully received by the deadline "
-            "(电子招标投标办法 第二十七条)."
-        )
+def _late(section: Section, at: datetime) -> str:
+    late_ms = int((at - section.schedule.bid_deadline).total_seconds() * 1000)
+    return f"{late_ms} ms after the deadline {section.schedule.bid_deadline.isoformat()} by the server clock"
 
 
 def accept_submission(
@@ -97,21 +84,35 @@ def accept_submission(
     bidder_id: str,
     envelope_digest: str,
     envelope_size: int,
-    received_at: datetime,
+    last_byte_at: datetime,
 ) -> Bid:
-    """Accept a new or replacing envelope. ``received_at`` is when the upload's request arrived.
+    """Accept a new or replacing envelope whose last byte reached the server at ``last_byte_at``.
 
-    Stated rule: an upload must start before the deadline (server clock at the request's arrival, to the
-    millisecond) and be fully received before the opening, which the chronograph fires at the deadline. An
-    upload still streaming when the opening begins is refused with that reason, so the set of bids the
-    beacon covers is exactly the set received by the deadline.
+    电子招标投标办法 第二十七条: a bid whose transmission is not complete before the deadline is treated as
+    withdrawn, and one arriving after it is refused. So the instant the body's last byte arrives decides, not
+    when the upload began nor when its check finished: on time if and only if ``last_byte_at`` is before
+    the deadline. The opening waits (bounded) for bids that arrived in time and are still being checked, so
+    the section is still in bidding when such a bid is stored; one whose check outlasted that wait finds the
+    opening begun and is refused with that reason.
     """
-    _ensure_before_deadline(section, received_at=received_at, what="Submission")
+    if section.status.bids_are_secret and section.status is not SectionStatus.BIDDING:
+        raise InvalidTransition(f"Section {section.code} is not accepting bids yet (it is {section.status}).")
+    if last_byte_at >= section.schedule.bid_deadline:
+        raise DeadlinePassed(
+            "Submission refused: transmission not complete before the deadline (电子招标投标办法 第二十七条); "
+            f"its last byte arrived {_late(section, last_byte_at)}."
+        )
+    if section.status is not SectionStatus.BIDDING:
+        raise DeadlinePassed(
+            "Submission refused: its last byte arrived before the deadline, but its check was still running "
+            "when the opening, having waited its longest for bids being checked, began "
+            "(电子招标投标办法 第二十七条). Nothing was stored."
+        )
     if existing is not None:  # replaces a sealed bid, or brings a withdrawn one back, as a new revision
         existing.status = BidStatus.SEALED
         existing.envelope_digest = envelope_digest
         existing.envelope_size = envelope_size
-        existing.submitted_at = received_at
+        existing.submitted_at = last_byte_at
         existing.revision += 1
         return existing
     return Bid(
@@ -120,13 +121,22 @@ def accept_submission(
         bidder_id=bidder_id,
         envelope_digest=envelope_digest,
         envelope_size=envelope_size,
-        submitted_at=received_at,
+        submitted_at=last_byte_at,
     )
 
 
 def withdraw(section: Section, bid: Bid, *, now: datetime) -> None:
-    """Withdraw (撤回) before the deadline (条例 第三十五条)."""
-    _ensure_before_deadline(section, received_at=now, what="Withdrawal")
+    """Withdraw (撤回) before the deadline (招标投标法实施条例 第三十五条).
+
+    The caller holds the section's lock, so a withdrawal and the opening are ordered: one that the opening
+    beat finds the section opened and is refused; one that came first is not counted by the opening.
+    """
+    if section.status is not SectionStatus.BIDDING or now >= section.schedule.bid_deadline:
+        when = _late(section, now) if now >= section.schedule.bid_deadline else f"while it is {section.status}"
+        raise DeadlinePassed(
+            f"Withdrawal refused: a bid may be withdrawn only before the deadline and the opening; it came {when} "
+            "(招标投标法实施条例 第三十五条)."
+        )
     if bid.status is not BidStatus.SEALED:
         raise InvalidTransition(f"This bid is {bid.status}; only a sealed bid can be withdrawn.")
     bid.status = BidStatus.WITHDRAWN

@@ -17,15 +17,19 @@ from fairbid.domain.rules.facts import (
     TenderFacts,
 )
 from fairbid.domain.rules.finding import Finding, Rule, Severity, Span, blocking, raise_if_blocking
+from fairbid.domain.rules.place import Division, Gazetteer, Level, gazetteer
 from fairbid.domain.rules.text import TextRule
 
 __all__ = [
     "FACT_RULES",
     "TEXT_RULES",
     "Breach",
+    "Division",
     "EvaluationMethod",
     "FactRule",
     "Finding",
+    "Gazetteer",
+    "Level",
     "PriceFormula",
     "ProjectType",
     "RubricItem",
@@ -38,6 +42,7 @@ __all__ = [
     "blocking",
     "check_facts",
     "check_text",
+    "gazetteer",
     "raise_if_blocking",
     "rule",
     "rules",

@@ -10,6 +10,7 @@ from datetime import date
 
 from fairbid.domain.rules.facts import FactRule, TenderFacts
 from fairbid.domain.rules.finding import Finding, Rule
+from fairbid.domain.rules.place import Gazetteer
 from fairbid.domain.rules.rubric import RUBRIC_RULES
 from fairbid.domain.rules.text import TextRule, scan
 from fairbid.domain.rules.text_catalog import TEXT_RULES
@@ -46,12 +47,24 @@ def check_facts(facts: TenderFacts, *, on: date) -> list[Finding]:
     return found
 
 
-def check_text(text: str, *, on: date, rule_ids: frozenset[str] | None = None) -> list[Finding]:
-    """Every finding of the text rules in force ``on`` this date over ``text``, with exact spans.
+def check_text(
+    text: str,
+    *,
+    on: date,
+    rule_ids: frozenset[str] | None = None,
+    places: Gazetteer | None = None,
+    masked: str | None = None,
+) -> list[Finding]:
+    """Every finding of the text rules in force ``on`` this date over ``text``, with exact spans and clauses.
 
+    ``places`` (China's divisions, ``fairbid.documents.load_gazetteer()``) lets the rules see named
+    places (长沙市, 浙江省内) as well as 本市/本地; without it they see only the latter.
+    ``masked`` is ``places.mask(text)`` when the caller has it already (it is not computed twice).
     ``rule_ids`` narrows the run to some rules (the corpus scorer uses it).
     """
+    if masked is None and places is not None:
+        masked = places.mask(text)
     active: list[TextRule] = [
         t for t in TEXT_RULES if t.rule.in_force(on) and (rule_ids is None or t.rule.id in rule_ids)
     ]
-    return scan(text, active)
+    return scan(text, active, masked=masked)

@@ -13,10 +13,25 @@ __all__ = ["Finding", "Rule", "Severity", "Span", "blocking", "raise_if_blocking
 
 
 class Severity(StrEnum):
-    """How a finding weighs: ``block`` keeps the section from publication, ``warn`` asks a human to look."""
+    """How a finding weighs: ``block`` keeps the section from publication, ``warn`` asks a human to look,
+    ``review`` is a model's second opinion (a score, not a rule) that a human should read before publication.
+    """
 
     BLOCK = "block"
     WARN = "warn"
+    REVIEW = "review"
+
+    @property
+    def rank(self) -> int:
+        """Weight for ``--min-severity`` filters: review 0 < warn 1 < block 2."""
+        return _RANK[self]
+
+    def at_least(self, floor: Severity) -> bool:
+        """Whether this severity weighs at least as much as ``floor``."""
+        return self.rank >= floor.rank
+
+
+_RANK = {Severity.REVIEW: 0, Severity.WARN: 1, Severity.BLOCK: 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +68,8 @@ class Finding:
     """One breach: which rule, how grave, where it comes from in law, and what the drafter should do.
 
     ``field`` is the form path a structured finding is about (``schedule.sale_end``); ``span`` is set
-    only for findings over free text.
+    only for findings over free text, and ``clause`` then holds the sentence around it (条款), so a
+    reader sees the match in its context.
     """
 
     rule: str
@@ -62,6 +78,7 @@ class Finding:
     message: str
     span: Span | None = None
     field: str | None = None
+    clause: Span | None = None
 
     @property
     def blocks(self) -> bool:

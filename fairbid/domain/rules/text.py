@@ -1,7 +1,8 @@
 """The text matcher: runs pattern rules over free text, skipping negations, quoted law and exemptions.
 
-Wording varies, so each rule is a pattern plus two clause-level filters: ``context`` (the clause must
-also say this, e.g. a requirement verb) and ``exempt`` (the clause must not say this, e.g. "或相当于").
+Wording varies, so each rule is a pattern plus two sentence-level filters: ``context`` (the sentence must
+also say this, e.g. a requirement verb or "得2分" in the next clause) and ``exempt`` (the sentence must not
+say this, e.g. "或相当于").
 Across all rules a match is dropped when
 
 - a prohibition precedes it in its clause (不得要求投标人在本地设立分支机构) or a disclaimer follows it
@@ -12,13 +13,16 @@ Across all rules a match is dropped when
 
 Each rule also names ``anchor`` literals that every match contains; only sentences holding one are
 searched, which keeps a 300-page document under half a second of CPU.
+
+Place names: ``scan`` may be given the text with every named place masked (``Gazetteer.mask``, same
+length); the rules then match on the masked text and every span and clause quotes the original.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from fairbid.domain.rules.finding import Finding, Rule, Span
@@ -54,13 +58,18 @@ class TextRule:
     context: re.Pattern[str] | None = None
     exempt: re.Pattern[str] | None = None
     anchor: re.Pattern[str] | None = None  # literals every match contains: a fast prefilter
+    note: Callable[[str], str] | None = None  # adds what the matched text names (e.g. the abolishing act)
 
 
 class _Layout:
-    """Clause and sentence boundaries and law quotations of one text, computed once."""
+    """Clause and sentence boundaries and law quotations of one text, computed once.
 
-    def __init__(self, text: str) -> None:
+    ``text`` is what the rules match (place names masked); ``original`` is what spans quote.
+    """
+
+    def __init__(self, text: str, original: str) -> None:
         self.text = text
+        self.original = original
         self.clause_breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
         self.sentence_breaks = [m.start() for m in _SENTENCE_BREAK.finditer(text)]
         self.quotes: list[tuple[int, int]] = []
@@ -89,10 +98,11 @@ class _Layout:
         if anchor is None:
             return [(0, len(self.text))]
         spans: list[tuple[int, int]] = []
-        for m in anchor.finditer(self.text):
-            if spans and m.start() < spans[-1][1]:
-                continue
-            spans.append(self.sentence(m.start(), m.end()))
+        pos, text = 0, self.text
+        while (m := anchor.search(text, pos)) is not None:
+            window = self.sentence(m.start(), m.end())
+            spans.append(window)
+            pos = max(window[1], m.end())  # the next sentence: one search per sentence, not per hit
         return spans
 
     def in_law_quote(self, start: int) -> bool:
@@ -126,9 +136,19 @@ def _candidates(rule: TextRule, layout: _Layout) -> Iterator[re.Match[str]]:
         yield from rule.pattern.finditer(layout.text, left, right)
 
 
+def _clause_span(layout: _Layout, start: int, end: int) -> Span:
+    """The sentence around a match, without surrounding white space, quoting the original text."""
+    left, right = layout.sentence(start, end)
+    raw = layout.original[left:right]
+    lead = len(raw) - len(raw.lstrip())
+    body = raw.strip()
+    return Span(left + lead, left + lead + len(body), body)
+
+
 def _matches(rule: TextRule, layout: _Layout) -> Iterator[Finding]:
     """Kept matches of one rule; matches in the same clause merge into one finding spanning them."""
     text = layout.text
+    original = layout.original
     pending: Finding | None = None
     pending_clause = (-1, -1)
     for m in _candidates(rule, layout):
@@ -136,30 +156,31 @@ def _matches(rule: TextRule, layout: _Layout) -> Iterator[Finding]:
         if start == end:
             continue
         left, right = layout.clause(start, end)
-        clause = text[left:right]
-        if rule.context is not None and not rule.context.search(clause):
+        s_left, s_right = layout.sentence(start, end)
+        sentence = text[s_left:s_right]
+        if rule.context is not None and not rule.context.search(sentence):
             continue
-        if rule.exempt is not None:
-            s_left, s_right = layout.sentence(start, end)
-            if rule.exempt.search(text[s_left:s_right]):
-                continue
+        if rule.exempt is not None and rule.exempt.search(sentence):
+            continue
         if _negated(layout, start, end) or _quoted_law(layout, start, end) or _equal_treatment(layout, start, end):
             continue
         if pending is not None and pending.span is not None and pending_clause == (left, right):
             first = pending.span.start
-            pending = replace(
-                pending, span=Span(first, max(end, pending.span.end), text[first : max(end, pending.span.end)])
-            )
+            last = max(end, pending.span.end)
+            pending = replace(pending, span=Span(first, last, original[first:last]))
             continue
         if pending is not None:
             yield pending
+        matched = original[start:end]
+        message = rule.message if rule.note is None else f"{rule.message}{rule.note(text[start:end])}"
         pending, pending_clause = (
             Finding(
                 rule=rule.rule.id,
                 severity=rule.rule.severity,
                 citation=rule.rule.citation,
-                message=rule.message,
-                span=Span(start, end, m.group()),
+                message=message,
+                span=Span(start, end, matched),
+                clause=_clause_span(layout, start, end),
             ),
             (left, right),
         )
@@ -167,9 +188,14 @@ def _matches(rule: TextRule, layout: _Layout) -> Iterator[Finding]:
         yield pending
 
 
-def scan(text: str, rules: Iterable[TextRule]) -> list[Finding]:
-    """Every finding of ``rules`` over ``text``, ordered by position then rule id."""
-    layout = _Layout(text)
+def scan(text: str, rules: Iterable[TextRule], *, masked: str | None = None) -> list[Finding]:
+    """Every finding of ``rules`` over ``text``, ordered by position then rule id.
+
+    ``masked`` is ``text`` with place names masked (same length): the rules match it, spans quote ``text``.
+    """
+    if masked is not None and len(masked) != len(text):
+        raise ValueError("the masked text must have the length of the text")
+    layout = _Layout(text if masked is None else masked, text)
     found = [f for rule in rules for f in _matches(rule, layout)]
     found.sort(key=lambda f: (f.span.start if f.span else 0, f.rule))
     return found

@@ -126,6 +126,8 @@ def validate_schedule(schedule: Schedule) -> None:
         value: datetime = getattr(schedule, name)
         if value.tzinfo is None or value.utcoffset() != timedelta(0):
             raise InvalidInput(f"{name} must be an aware UTC time, got {value.isoformat()}", field=name)
+        if value.microsecond:  # a deadline between two milliseconds would make the receipts' times ambiguous
+            raise InvalidInput(f"{name} must be a whole second, got {value.isoformat()}", field=name)
     if not schedule.sale_start < schedule.sale_end:
         raise InvalidInput("sale_end must come after sale_start", field="schedule.sale_end")
     if not schedule.sale_end <= schedule.bid_deadline:

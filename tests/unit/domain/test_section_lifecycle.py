@@ -111,8 +111,8 @@ def test_submission_one_millisecond_late_is_refused() -> None:
     s = section(SectionStatus.BIDDING)
     late = schedule().bid_deadline + timedelta(milliseconds=1)
     with pytest.raises(DeadlinePassed) as e:
-        accept_submission(s, None, bid_id="b", bidder_id="o", envelope_digest="d", envelope_size=1, received_at=late)
-    assert "1 ms late" in e.value.detail
+        accept_submission(s, None, bid_id="b", bidder_id="o", envelope_digest="d", envelope_size=1, last_byte_at=late)
+    assert "1 ms after the deadline" in e.value.detail and "transmission not complete" in e.value.detail
 
 
 def test_submission_at_the_deadline_itself_is_late() -> None:
@@ -125,15 +125,17 @@ def test_submission_at_the_deadline_itself_is_late() -> None:
             bidder_id="o",
             envelope_digest="d",
             envelope_size=1,
-            received_at=schedule().bid_deadline,
+            last_byte_at=schedule().bid_deadline,
         )
 
 
 def test_resubmission_replaces_and_counts_revisions() -> None:
     s = section(SectionStatus.BIDDING)
     now = T0 + timedelta(days=6)
-    bid = accept_submission(s, None, bid_id="b", bidder_id="o", envelope_digest="d1", envelope_size=1, received_at=now)
-    again = accept_submission(s, bid, bid_id="x", bidder_id="o", envelope_digest="d2", envelope_size=2, received_at=now)
+    bid = accept_submission(s, None, bid_id="b", bidder_id="o", envelope_digest="d1", envelope_size=1, last_byte_at=now)
+    again = accept_submission(
+        s, bid, bid_id="x", bidder_id="o", envelope_digest="d2", envelope_size=2, last_byte_at=now
+    )
     assert again is bid and bid.revision == 2 and bid.envelope_digest == "d2"
 
 
