@@ -15,7 +15,7 @@ R025  excessive unsuccessful bids                 a bidder's valid bids ≥ Q3 o
 R028  identical bid prices                        different bidders bid the same price in one tender (tender + bidders)
 R030  late bid won                                the winning bid was received after the deadline
 R035  all except winning bid disqualified         one bidder's bids are valid, it won, ≥ 1 other bidder disqualified
-R036  lowest bid disqualified                     a tender with a winner whose lowest submitted bid was disqualified
+R036  lowest bid disqualified                     a tender with a winner where a bid at the lowest price was out
 R038  excessive disqualified bids                 disqualified / submitted ≥ upper fence, per bidder (≥ 2 bids) and per
                                                   buyer (≥ 2 tenders); a zero ratio is never flagged
 R048  heterogeneous supplier                      distinct first-level (2-digit) item classes won ≥ upper fence (> 1)
@@ -169,7 +169,9 @@ def _tender_flags(
                 )
             )
         if winners and rows:
-            lowest = min(rows, key=lambda b: b.price)
+            low = min(b.price for b in rows)  # ties: any bid at the lowest price (order-free, as the engines)
+            at_low = [b for b in rows if b.price == low]
+            lowest = next((b for b in at_low if b.disqualified), at_low[0])
             if lowest.disqualified:
                 out.append(
                     RedFlag(
