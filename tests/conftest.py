@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -31,6 +32,31 @@ START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at its smallest cost for the test accounts; the server reads the cost from each hash.
+
+    At the production cost (RFC 9106 defaults, about 0.25 s a hash here) each test world's nine accounts took
+    over two seconds. The sign-in path is unchanged; ``tests/e2e/test_hardening_web.py`` checks that stored
+    hashes are Argon2id.
+    """
+    monkeypatch.setattr("fairbid.services.parties.accounts.hash_password", FAST_HASHER.hash)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run only the tests that use a database: the others do not depend on it and ran on SQLite."""
+    if not PG_URL:
+        return
+    keep = [i for i in items if "database_url" in getattr(i, "fixturenames", ())]
+    dropped = [i for i in items if "database_url" not in getattr(i, "fixturenames", ())]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")

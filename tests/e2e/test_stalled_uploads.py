@@ -24,7 +24,7 @@ from fairbid.crypto.digest import sm3_hex
 from fairbid.crypto.receipt import SignedReceipt, verify_receipt
 from fairbid.settings import Settings
 from tests.factories import check_and_publish, make_world
-from tests.reliability.live import FAST_HASHER, login
+from tests.reliability.live import login
 
 IDLE = 8.0  # the test's idle timeout, seconds: a stalled upload is cut after this much silence
 STALLERS = 30  # bidders, each with two stalled uploads (the most one organisation may have at once)
@@ -36,12 +36,6 @@ _OCTETS = {"Content-Type": "application/octet-stream"}
 def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
     """The test's settings with the shortened idle timeout, and any knobs a test passes (indirect)."""
     return settings.model_copy(update={"upload_idle_timeout_seconds": IDLE, **getattr(request, "param", {})})
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2id at its smallest cost for the 31 test accounts; the sign-in path itself is unchanged."""
-    monkeypatch.setattr("fairbid.services.parties.accounts.hash_password", FAST_HASHER.hash)
 
 
 def _wait_for(what: str, check: Callable[[], bool], timeout: float) -> None:

@@ -10,23 +10,13 @@ import pytest
 
 from fairbid.clock import SimulatedClock
 from fairbid.settings import Settings
-from tests.reliability.live import FAST_HASHER, LiveServer
+from tests.reliability.live import LiveServer
 
 
 @pytest.fixture
 def clock() -> SimulatedClock:
     """A simulated clock a month behind the real one, so a section can be set up to close at a real time."""
     return SimulatedClock(datetime.now(UTC) - timedelta(days=30))
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2id at its smallest cost for the test accounts; the server reads the cost from each hash.
-
-    At the production cost (about 0.5 s a hash here) 200 accounts and their sign-ins would take minutes;
-    the sign-in path itself is unchanged.
-    """
-    monkeypatch.setattr("fairbid.services.parties.accounts.hash_password", FAST_HASHER.hash)
 
 
 @pytest.fixture
