@@ -1,9 +1,9 @@
-"""The ledger as the platform writes it: trace.record through the real unit of work, against a plain insert.
+"""The ledger as the platform writes it: uow.record through the real unit of work, against a plain insert.
 
 For each database (SQLite file; PostgreSQL when reachable), in the same run and interleaved in batches:
 
 - plain: one transaction inserting one entry-shaped row (values precomputed, no lock, no hash, no Merkle);
-- append: one transaction running ``fairbid.services.shared.trace.record`` (head lock, SM3 entry hash, Merkle leaf
+- append: one transaction running ``SqlUnitOfWork.record`` (head lock, SM3 entry hash, Merkle leaf
   and node row on the entry) and committing — what every use case pays per entry. Target: within 2×.
 
 Then proofs read from the database as the API serves them, each in its own unit of work: inclusion proofs
@@ -52,8 +52,8 @@ from fairbid.ledger.chain import GENESIS_HASH, EntryContent, LedgerAction, entry
 from fairbid.ledger.export import entry_leaf, verify_receipt_proof
 from fairbid.ledger.head import KeyHeadSigner, SignedTreeHead, sign_tree_head
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree, leaf_hash, verify_consistency, verify_inclusion
+from fairbid.ledger.snapshot import SubjectType
 from fairbid.services.oversight.ledger import consistency_proof, prove_entry, publish_head, verify_ledger
-from fairbid.services.shared.trace import record
 from fairbid.store.blob import LocalBlobStore
 from fairbid.store.database import make_engine, normalise_url
 from fairbid.store.migration import upgrade
@@ -120,11 +120,10 @@ def bench_append(url: str, label: str, entries: int, proofs: int, batch: int = 1
     def append_one(i: int) -> None:
         uow = uows()
         with uow:
-            record(
-                uow,
+            uow.record(
                 actor=ACTOR,
                 action=LedgerAction.BID_SUBMITTED,
-                subject_type="bid",
+                subject_type=SubjectType.BID,
                 subject_id=f"bid-{i}",
                 payload={"price": "1000.50"},
                 now=now + timedelta(microseconds=i),
@@ -220,7 +219,7 @@ def bench_million(count: int) -> dict[str, Any]:
                 actor_id="bench",
                 organisation_id=None,
                 action="bid:submitted",
-                subject_type="bid",
+                subject_type=SubjectType.BID,
                 subject_id=f"bid-{seq}",
                 payload_digest="ab" * 32,
                 subject_digest=None,
@@ -329,7 +328,7 @@ def main() -> None:
         "database",
         "entries",
         "plain insert",
-        "trace.record",
+        "uow.record",
         "ratio",
         "ratio IQR",
         "verify_ledger",

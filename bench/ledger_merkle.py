@@ -44,6 +44,7 @@ from fairbid.ledger.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from fairbid.ledger.snapshot import SubjectType
 
 START = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 console = Console(width=120)
@@ -69,7 +70,7 @@ def _content(seq: int, prev: str) -> EntryContent:
         actor_id=f"user-{seq % 997}" if seq % 3 else "job:opening",
         organisation_id=f"org-{seq % 101}" if seq % 3 else None,
         action="bid:submitted",
-        subject_type="bid",
+        subject_type=SubjectType.BID,
         subject_id=f"bid-{seq}",
         payload_digest=f"{seq:064x}",
         subject_digest=None,

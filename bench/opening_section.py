@@ -130,7 +130,7 @@ def main() -> None:
             timed("decrypt online, each bidder", lambda: [w.decrypt(s.id, b) for b in w.bidders])
             assert timed("close the window, opening record", lambda: w.jump(s.id)) == "evaluation"
             with platform.uow() as uow:
-                record = uow.records.opening_record(s.id)
+                record = uow.openings.get(s.id)
             assert record is not None and all(b["status"] == "decrypted" for b in record.content["bids"])
             mb = sum(len(e) for e in envelopes) / 1e6
         finally:

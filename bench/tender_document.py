@@ -36,10 +36,10 @@ from fairbid.documents import (
     load_gazetteer,
     missing_glyphs,
     render_html,
-    render_pdf,
 )
 from fairbid.documents.word import html_to_docx
 from fairbid.domain.rules import TEXT_RULES, Severity
+from fairbid.templating import render_pdf
 
 ON = date(2026, 11, 27)
 CHARS_PER_PAGE = 1_500

@@ -13,16 +13,14 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from fairbid.analytics.network import NetworkFinding, analyse_network
 from fairbid.analytics.record import BidRecord, TenderRecord
 from fairbid.analytics.redflag import RedFlag, red_flags
 from fairbid.analytics.risk import TenderRisk
 from fairbid.domain.collusion import ADVISORY, CollusionSignalRaised
+from fairbid.templating import render
 
 __all__ = ["WEIGHTS", "Lead", "LeadSignal", "build_leads", "leads_report", "render_leads_html"]
 
@@ -38,7 +36,6 @@ WEIGHTS = {
     "risk:high": 2,
     "risk:elevated": 1,
 }
-_TEMPLATES = Path(__file__).parent / "templates"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,5 +157,4 @@ def leads_report(leads: Sequence[Lead], *, generated_at: datetime, scope: str = 
 
 def render_leads_html(report: Mapping[str, Any]) -> str:
     """The report as a standalone HTML page (the platform turns it into PDF with its own renderer)."""
-    env = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["html"]))
-    return env.get_template("collusion_leads.html").render(report=report)
+    return render("reports/collusion_leads.html", report=report)

@@ -32,9 +32,9 @@ def leads(
     """The leads report over every opened section: co-bidding network, red flags, opening signals, risk scores."""
     from fairbid.analytics import render_leads_html
     from fairbid.bootstrap import bootstrap
-    from fairbid.documents.render import render_pdf
     from fairbid.domain.actor import Actor, Role
     from fairbid.services.oversight.supervision import leads_for_supervisor
+    from fairbid.templating import render_pdf
 
     if fmt is LeadsFormat.PDF and output is None:
         raise typer.BadParameter("a PDF needs --output FILE", param_hint="--output")

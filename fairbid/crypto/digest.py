@@ -55,6 +55,6 @@ def canonical_json(value: Any) -> bytes:
 
     Decimals and datetimes become strings, bytes become hex.
     """
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
-    ).encode("utf-8")
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default).encode(
+        "utf-8"
+    )

@@ -51,11 +51,7 @@ class BeaconStream:
         self._beacon = bytes(beacon)
         self._label = label
         self._prefix = (
-            DOMAIN_TAG
-            + len(encoded).to_bytes(4, "big")
-            + encoded
-            + len(self._beacon).to_bytes(4, "big")
-            + self._beacon
+            DOMAIN_TAG + len(encoded).to_bytes(4, "big") + encoded + len(self._beacon).to_bytes(4, "big") + self._beacon
         )
         self._counter = 0
         self._buffer = bytearray()

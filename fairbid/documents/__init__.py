@@ -11,7 +11,6 @@ from fairbid.documents.render import (
     RenderedFile,
     render_document,
     render_html,
-    render_pdf,
 )
 from fairbid.documents.sample import demo_form, demo_form_json
 from fairbid.documents.text_check import check_document_text
@@ -34,6 +33,5 @@ __all__ = [
     "parse_form",
     "render_document",
     "render_html",
-    "render_pdf",
     "to_facts",
 ]

@@ -8,22 +8,15 @@ The templates follow the national standard texts (标准施工招标文件): 招
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from decimal import Decimal
-from functools import cache
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from fairbid.crypto.digest import sm3_hex
 from fairbid.documents.form import SecurityForm, TenderForm
 from fairbid.documents.word import html_to_docx
 from fairbid.domain.rules import ProjectType
+from fairbid.templating import TEMPLATE_ROOT, render, render_pdf
 
-__all__ = ["RenderedDocument", "RenderedFile", "render_document", "render_html", "render_pdf"]
+__all__ = ["RenderedDocument", "RenderedFile", "render_document", "render_html"]
 
-_TEMPLATES = Path(__file__).parent / "templates"
-_CHINA = timezone(timedelta(hours=8))
 _FORM_NAMES = {
     SecurityForm.CASH: "现金（从基本账户转出）",
     SecurityForm.CHEQUE: "支票",
@@ -56,35 +49,8 @@ class RenderedDocument:
         return (self.html, self.docx, self.pdf)
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}元（{value / 10_000:,.4f}万元）"
-
-
-def _cn_datetime(value: datetime) -> str:
-    local = value.astimezone(_CHINA)
-    return f"{local.year}年{local.month}月{local.day}日{local.hour}时{local.minute:02d}分"
-
-
-def _cn_date(value: datetime) -> str:
-    local = value.astimezone(_CHINA)
-    return f"{local.year}年{local.month}月"
-
-
 def _security_forms(forms: list[SecurityForm]) -> str:
     return "、".join(_FORM_NAMES[f] for f in forms) or "不限"
-
-
-@cache
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(_TEMPLATES),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(money=_money, cn_datetime=_cn_datetime, cn_date=_cn_date, security_forms=_security_forms)
-    return env
 
 
 _NUMERALS = "一二三四五六七八九十"
@@ -105,21 +71,17 @@ def _chapters(form: TenderForm) -> dict[str, str]:
 
 def render_html(form: TenderForm) -> str:
     """The complete tender document as one HTML page (the preview, and the source of DOCX and PDF)."""
-    css = (_TEMPLATES / "style.css").read_text(encoding="utf-8")
+    css = (TEMPLATE_ROOT / "documents" / "style.css").read_text(encoding="utf-8")
     kind, standard_text = _KINDS[form.project_type]
-    return (
-        _environment()
-        .get_template("tender.html.j2")
-        .render(f=form, css=css, ch=_chapters(form), kind=kind, standard_text=standard_text)
+    return render(
+        "documents/tender.html.j2",
+        f=form,
+        css=css,
+        ch=_chapters(form),
+        kind=kind,
+        standard_text=standard_text,
+        security_forms=_security_forms,
     )
-
-
-def render_pdf(html: str) -> bytes:
-    """The PDF of a rendered HTML page, fonts subset and embedded (WeasyPrint)."""
-    from weasyprint import HTML  # heavy import, only when a PDF is wanted
-
-    pdf: bytes = HTML(string=html, base_url=str(_TEMPLATES)).write_pdf()
-    return pdf
 
 
 def _file(name: str, media_type: str, content: bytes) -> RenderedFile:

@@ -33,9 +33,7 @@ def rank_lowest_price(bids: Sequence[Bid]) -> list[Candidate]:
     valid = [b for b in bids if b.status is BidStatus.DECRYPTED and b.data is not None]
     valid.sort(key=lambda b: (b.data.price if b.data else Decimal(0), b.submitted_at, b.bidder_id))
     return [
-        Candidate(
-            rank=i + 1, bid_id=b.id, bidder_id=b.bidder_id, price=b.data.price if b.data else Decimal(0)
-        )
+        Candidate(rank=i + 1, bid_id=b.id, bidder_id=b.bidder_id, price=b.data.price if b.data else Decimal(0))
         for i, b in enumerate(valid[:MAX_CANDIDATES])
     ]
 

@@ -22,6 +22,7 @@ __all__ = [
     "ChainBreak",
     "EntryContent",
     "LedgerAction",
+    "StoredEntry",
     "entry_commitment",
     "entry_hash",
     "payload_digest",
@@ -99,6 +100,46 @@ class EntryContent:
     payload_digest: str
     subject_digest: str | None
     prev_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    """An entry as the ledger store holds it: its hashed content, its hash, its payload and its Merkle nodes."""
+
+    seq: int
+    recorded_at: datetime
+    actor_kind: str
+    actor_role: str
+    actor_id: str
+    organisation_id: str | None
+    action: str
+    subject_type: str
+    subject_id: str
+    payload_digest: str
+    subject_digest: str | None
+    prev_hash: str
+    entry_hash: str
+    payload: Any
+    merkle_nodes: bytes | None = None
+    embargo_section_id: str | None = None  # entries recorded before sealed entries existed (docs/ledger.md)
+
+    @property
+    def content(self) -> EntryContent:
+        """What the entry's hash covers."""
+        return EntryContent(
+            seq=self.seq,
+            recorded_at=self.recorded_at,
+            actor_kind=self.actor_kind,
+            actor_role=self.actor_role,
+            actor_id=self.actor_id,
+            organisation_id=self.organisation_id,
+            action=self.action,
+            subject_type=self.subject_type,
+            subject_id=self.subject_id,
+            payload_digest=self.payload_digest,
+            subject_digest=self.subject_digest,
+            prev_hash=self.prev_hash,
+        )
 
 
 def payload_digest(payload: Mapping[str, Any]) -> str:

@@ -51,4 +51,4 @@ def access_page(request: Request) -> Any:
                 "cells": [_cell(role, op, sectionless) for role in _ROLES],
             }
         )
-    return templates.TemplateResponse(request, "access.html", {"roles": [r.value for r in _ROLES], "rows": rows})
+    return templates.TemplateResponse(request, "pages/access.html", {"roles": [r.value for r in _ROLES], "rows": rows})

@@ -26,7 +26,7 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 def score_sheet(section_id: str, request: Request, uow: UowDep, actor: OptionalActorDep) -> Any:
     """The expert's score sheet: subjective items per bid, machine results to confirm or dispute, warnings."""
     section = get_section(section_id, uow=uow, actor=actor)
-    return templates.TemplateResponse(request, "expert_sheet.html", {"section": section})
+    return templates.TemplateResponse(request, "pages/expert_sheet.html", {"section": section})
 
 
 @router.get("/sections/{section_id}/committee", response_class=HTMLResponse)
@@ -38,5 +38,5 @@ def progress(section_id: str, request: Request, uow: UowDep, actor: OptionalActo
     for seat in view.seats:
         venues.setdefault(seat.venue_id, []).append(seat)
     return templates.TemplateResponse(
-        request, "operator_progress.html", {"section": section, "view": view, "venues": venues}
+        request, "pages/operator_progress.html", {"section": section, "view": view, "venues": venues}
     )

@@ -21,7 +21,7 @@ def ledger_page(request: Request, uow: UowDep, platform: PlatformDep) -> Any:
     heads = list_heads(uow=uow)
     return templates.TemplateResponse(
         request,
-        "ledger.html",
+        "pages/ledger.html",
         {
             "heads": [(h.to_json(), at) for h, at in reversed(heads)],
             "public_key": platform.platform_key.public.to_text(),

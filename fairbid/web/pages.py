@@ -19,13 +19,11 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, uow: UowDep, actor: OptionalActorDep) -> Any:
-    return templates.TemplateResponse(
-        request, "index.html", {"sections": list_sections(uow=uow, actor=actor)}
-    )
+    return templates.TemplateResponse(request, "pages/index.html", {"sections": list_sections(uow=uow, actor=actor)})
 
 
 @router.get("/sections/{section_id}", response_class=HTMLResponse)
 def section_page(section_id: str, request: Request, uow: UowDep, actor: OptionalActorDep) -> Any:
     return templates.TemplateResponse(
-        request, "section.html", {"r": section_record(section_id, uow=uow, actor=actor)}
+        request, "pages/section.html", {"r": section_record(section_id, uow=uow, actor=actor)}
     )

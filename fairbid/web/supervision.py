@@ -11,9 +11,9 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from fairbid.analytics import render_leads_html
 from fairbid.api.deps import ClockDep, OptionalActorDep, UowDep
-from fairbid.documents.render import render_pdf
 from fairbid.domain.errors import NotFound
 from fairbid.services.oversight.supervision import leads_for_supervisor, supervision_overview
+from fairbid.templating import render_pdf
 from fairbid.web.templating import templates
 
 __all__ = ["router"]
@@ -68,7 +68,7 @@ def leads_pdf(uow: UowDep, clock: ClockDep, actor: OptionalActorDep) -> Response
 @router.get("/supervision", response_class=HTMLResponse)
 def dashboard(request: Request, uow: UowDep, actor: OptionalActorDep) -> Any:
     overview = supervision_overview(uow=uow, actor=actor)
-    return templates.TemplateResponse(request, "supervision.html", {"o": overview})
+    return templates.TemplateResponse(request, "pages/supervision.html", {"o": overview})
 
 
 @router.get("/static/plotly.min.js")

@@ -1,4 +1,4 @@
-"""The Jinja2 environment for the web pages: autoescaped, templates and static files from the package."""
+"""The web pages' templates (``fairbid.templating``'s environment, ``pages/…``) and static files."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
-__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "templates"]
+from fairbid.templating import environment
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
+__all__ = ["STATIC_DIR", "templates"]
+
 STATIC_DIR = Path(__file__).parent / "static"
-templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+templates = Jinja2Templates(env=environment())

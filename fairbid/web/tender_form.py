@@ -18,5 +18,5 @@ def tender_form_page(request: Request) -> HTMLResponse:
     """The form, pre-filled with the demo section; tender_form.js posts it to the check as you type."""
     form = demo_form()
     return templates.TemplateResponse(
-        request, "tender_form.html", {"form": form, "form_data": form.model_dump(mode="json")}
+        request, "pages/tender_form.html", {"form": form, "form_data": form.model_dump(mode="json")}
     )

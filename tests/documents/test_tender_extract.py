@@ -9,9 +9,10 @@ import pytest
 from docx import Document
 from pypdf import PdfWriter
 
-from fairbid.documents import RenderedDocument, TenderForm, extract_text, render_html, render_pdf
+from fairbid.documents import RenderedDocument, TenderForm, extract_text, render_html
 from fairbid.domain.errors import InvalidInput
 from fairbid.domain.rules import check_text
+from fairbid.templating import render_pdf
 
 
 def test_txt_in_utf8_and_gb18030_is_read() -> None:

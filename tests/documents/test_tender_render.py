@@ -14,8 +14,8 @@ from fairbid.documents import (
     extract_text,
     missing_glyphs,
     render_document,
-    render_pdf,
 )
+from fairbid.templating import render_pdf
 
 CHAPTERS = ("招标公告", "投标人须知", "前附表", "评标办法", "合同条款", "技术标准和要求", "投标文件格式")
 

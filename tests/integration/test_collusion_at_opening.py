@@ -123,7 +123,7 @@ def seal_with(w: World, section_id: str, bidder: Party, price: str, *, text: str
 def tender_document_text(w: World, section_id: str) -> str:
     """Visible text of the section's published tender document (HTML version), a long passage of it."""
     with w.p.uow() as uow:
-        doc = next(d for d in uow.records.documents(section_id) if d.media_type.startswith("text/html"))
+        doc = next(d for d in uow.documents.in_section(section_id) if d.media_type.startswith("text/html"))
     raw = w.p.blobs.read(doc.digest).decode()
     text = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", raw, flags=re.S)
     assert len(text.split()) > 100

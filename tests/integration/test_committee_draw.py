@@ -26,7 +26,6 @@ from fairbid.services.evaluation.pool import import_experts, list_experts, set_e
 from fairbid.services.evaluation.session import evaluate_section, start_evaluation
 from fairbid.services.oversight.ledger import verify_ledger
 from fairbid.services.shared.participation import committee_view
-from fairbid.store.evaluation_store import CommitteeRepository, ExpertRepository, VenueRepository
 from fairbid.store.rows import CommitteeRow, ExpertRow
 from tests.factories import (
     SETUP,
@@ -86,11 +85,11 @@ def test_draw_is_recomputable_from_the_beacon_notifies_and_keeps_names_secret(wo
     # anyone with the beacon recomputes the draw: same pool, same plan, same stream
     with w.p.uow() as uow:
         section = uow.sections.get(sid)
-        pool = ExpertRepository(uow.session).pool()
-        row = CommitteeRepository(uow.session).get(sid)
+        pool = uow.experts.pool()
+        row = uow.committees.get(sid)
         from fairbid.services.evaluation.committee import _parties, _plan
 
-        plan = _plan(row.plan, VenueRepository(uow.session))
+        plan = _plan(row.plan, uow.venues)
         parties = _parties(uow, section)
     again = draw_committee(
         pool, plan, parties, BeaconStream(bytes.fromhex(section.beacon or ""), draw_label(sid, 0)), now=w.clock.now()

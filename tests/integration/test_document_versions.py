@@ -49,7 +49,7 @@ def test_blocking_finding_keeps_the_section_a_draft_and_is_recorded(world: World
     assert any(f.span is not None and "本市" in f.span.text for f in out.findings)
     with w.p.uow() as uow:
         actions = [r.action for r in uow.ledger.for_subject("section", s.id)]
-        assert uow.records.documents(s.id) == []
+        assert uow.documents.in_section(s.id) == []
     assert actions[-1] == "section:checked"
 
 

@@ -22,7 +22,6 @@ from fairbid.services.evaluation.report import (
 )
 from fairbid.services.evaluation.session import evaluate_section, start_evaluation
 from fairbid.services.oversight.ledger import verify_ledger
-from fairbid.store.evaluation_store import CommitteeRepository
 from tests.factories import (
     SETUP,
     World,
@@ -95,6 +94,6 @@ def test_report_lists_everything_is_stored_and_signed_with_dissent(world: World)
     with pytest.raises(NotPermitted):
         sign_evaluation_report(SignReport(s.id, "00"), uow=w.p.uow(), clock=w.clock, actor=outsider.actor)
     with w.p.uow() as uow:
-        signed = CommitteeRepository(uow.session).get(s.id).draw["report"]["signatures"]
+        signed = uow.committees.get(s.id).draw["report"]["signatures"]
     assert len(signed) == 5 and signed[0]["dissent"].startswith("对第一名")
     assert verify_ledger(uow=w.p.uow(), actor=SETUP).ok

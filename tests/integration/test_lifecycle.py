@@ -63,7 +63,7 @@ def test_whole_lifecycle_ends_awarded_with_a_verified_ledger(world: World) -> No
     assert w.jump(sid) == "awarded"
     with w.p.uow() as uow:
         bids = {b.bidder_id: b for b in uow.bids.in_section(sid)}
-        record = uow.records.opening_record(sid)
+        record = uow.openings.get(sid)
     assert bids[w.bidders[-1].organisation_id].status.value == "rejected"
     assert "第三十一条" in (bids[w.bidders[-1].organisation_id].reject_reason or "")
     assert record is not None and len(record.content["bids"]) == 4

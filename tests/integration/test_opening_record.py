@@ -68,7 +68,7 @@ def test_opening_record_pdf_is_404_until_the_window_closes_then_a_pdf_with_every
     assert missing_glyphs(pdf) == 0
     assert any(f.startswith(("WenQuanYi", "NotoSansCJK", "NotoSerifCJK")) for f in embedded_fonts(pdf))
     with w.p.uow() as uow:
-        record = uow.records.opening_record(sid)
+        record = uow.openings.get(sid)
     assert record is not None and r.headers["x-opening-record-sm3"] == record.digest
     text = _text(pdf)
     assert "开标记录" in text and record.digest in text

@@ -26,7 +26,6 @@ from fairbid.services.evaluation.scoring import (
 from fairbid.services.evaluation.session import evaluate_section, start_evaluation
 from fairbid.services.evaluation.terms import default_terms, price_rules, rubric_of
 from fairbid.services.oversight.ledger import verify_ledger
-from fairbid.store.evaluation_store import SheetRepository, WarningRepository
 from tests.factories import (
     SETUP,
     Party,
@@ -66,7 +65,7 @@ GOOD = {"technical": Decimal(20), "schedule": Decimal(8), "safety": Decimal(4)}
 
 def _sheets(w: World, sid: str) -> list[dict[str, object]]:
     with w.p.uow() as uow:
-        return [dict(r.sheet) for r in SheetRepository(uow.session).for_section(sid)]
+        return [dict(r.sheet) for r in uow.sheets.for_section(sid)]
 
 
 def test_machine_review_and_price_scores_use_the_beacon_k(world: World) -> None:
@@ -131,7 +130,7 @@ def test_warnings_must_be_answered_before_the_result_and_a_revision_needs_a_reas
     sid, members, experts = _started(w)
     score_all(w, sid, members, experts, spread="0")  # every member gives the same scores: identical sheets
     with w.p.uow() as uow:
-        warnings = WarningRepository(uow.session).for_section(sid)
+        warnings = uow.score_warnings.for_section(sid)
     assert {r.code for r in warnings} == {"identical_sheets"}
     with pytest.raises(RuleViolation, match="unanswered"):
         evaluate_section(sid, uow=w.p.uow(), clock=w.clock, actor=SETUP)
@@ -162,7 +161,7 @@ def test_warnings_must_be_answered_before_the_result_and_a_revision_needs_a_reas
     assert result.status == "publicised" and len(result.candidates) == 3
     assert all(c.score is not None for c in result.candidates)
     with w.p.uow() as uow:
-        rows = {r.expert_id: r for r in SheetRepository(uow.session).for_section(sid)}
+        rows = {r.expert_id: r for r in uow.sheets.for_section(sid)}
     assert rows[members[0]].revision == 1 and rows[members[0]].revision_reason == "复核后调整技术分。"
     assert verify_ledger(uow=w.p.uow(), actor=SETUP).ok
     with pytest.raises(InvalidTransition, match="finished"):
@@ -177,7 +176,7 @@ def test_a_score_sheet_edited_in_the_database_is_caught_by_ledger_verification(w
     answer_all_warnings(w, sid, members, experts)
     assert verify_ledger(uow=w.p.uow(), actor=w.operator.actor).ok
     with w.p.uow() as uow:
-        row = SheetRepository(uow.session).for_section(sid)[0]
+        row = uow.sheets.for_section(sid)[0]
         bids = dict(row.sheet["bids"])
     first = next(iter(bids))
     bids[first] = {**bids[first], "scores": {k: "25" for k in bids[first]["scores"]}}

@@ -10,7 +10,6 @@ from fairbid.scheduler import run_due
 from fairbid.services.evaluation.committee import CheckIn, DrawRequest, answer_invitation, check_in_expert
 from fairbid.services.evaluation.committee import draw_committee_for_section as draw
 from fairbid.services.evaluation.session import start_due_sessions
-from fairbid.store.evaluation_store import CommitteeRepository
 from tests.factories import SPECIALTY, Party, World, expert_pool, in_evaluation, make_world
 
 
@@ -30,7 +29,7 @@ def _drawn(w: World, sid: str, experts: dict[str, Party], *, check_in: int) -> N
 
 def _started(w: World, sid: str) -> bool:
     with w.p.uow() as uow:
-        return CommitteeRepository(uow.session).get(sid).evaluation_started_at is not None
+        return uow.committees.get(sid).evaluation_started_at is not None
 
 
 def test_the_scheduler_opens_a_seated_session_at_its_start_and_not_before(

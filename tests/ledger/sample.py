@@ -12,6 +12,7 @@ from fairbid.ledger.chain import GENESIS_HASH, EntryContent, entry_hash, payload
 from fairbid.ledger.export import build_export, entry_json, entry_leaf
 from fairbid.ledger.head import SignedTreeHead, sign_tree_head
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree
+from fairbid.ledger.snapshot import SubjectType
 
 from .signer import Sm2TestSigner
 
@@ -38,7 +39,7 @@ def content(seq: int, prev: str, *, payload: dict[str, Any], action: str = "bid:
         actor_id=f"user-{seq % 7}" if seq % 3 else "job:opening",
         organisation_id=f"org-{seq % 5}" if seq % 3 else None,
         action=action,
-        subject_type="bid",
+        subject_type=SubjectType.BID,
         subject_id=f"bid-{seq}",
         payload_digest=payload_digest(payload),
         subject_digest=None,

@@ -16,6 +16,7 @@ from fairbid.ledger.chain import GENESIS_HASH, entry_hash
 from fairbid.ledger.export import entry_leaf, verify_receipt_proof
 from fairbid.ledger.head import KeyHeadVerifier
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree
+from fairbid.ledger.snapshot import SubjectType
 from fairbid.services.oversight.ledger import (
     _content,
     consistency_proof,
@@ -148,16 +149,14 @@ def test_a_consistent_rewrite_is_caught_by_the_signed_root(platform: Platform, c
 
 def test_an_append_rolled_back_leaves_the_tree_consistent(platform: Platform, clock: SimulatedClock) -> None:
     from fairbid.ledger.chain import LedgerAction
-    from fairbid.services.shared.trace import record
 
     make_world(platform, clock, bidders=1)
     for commit in (False, True, False, True):
         with platform.uow() as uow:
-            record(
-                uow,
+            uow.record(
                 actor=AUDITOR,
                 action=LedgerAction.USER_CREATED,
-                subject_type="user",
+                subject_type=SubjectType.USER,
                 subject_id="u",
                 payload={"commit": commit},
                 now=clock.now(),
@@ -170,7 +169,7 @@ def test_an_append_rolled_back_leaves_the_tree_consistent(platform: Platform, cl
 
 
 def test_a_ledger_from_before_the_merkle_log_gets_its_nodes(platform: Platform, clock: SimulatedClock) -> None:
-    from fairbid.store.ledger_store import FRONTIERS
+    from fairbid.store.ledger import FRONTIERS
 
     w = make_world(platform, clock, bidders=1)
     with platform.uow() as uow:
@@ -190,16 +189,14 @@ def test_payloads_with_few_possible_values_are_salted_so_their_public_digest_can
 ) -> None:
     """条例 第四十九条: a score sheet's digest is public; without a salt, hashing every plausible score finds it."""
     from fairbid.ledger.chain import LedgerAction, payload_digest
-    from fairbid.services.shared.trace import record
 
     same = {"seat": 1, "bid_id": "b", "digest": "0" * 64}
     with platform.uow() as uow:
         seqs = [
-            record(
-                uow,
+            uow.record(
                 actor=AUDITOR,
                 action=action,
-                subject_type="committee",
+                subject_type=SubjectType.COMMITTEE,
                 subject_id="s",
                 payload=same,
                 now=clock.now(),

@@ -20,9 +20,8 @@ from fairbid.ledger.chain import LedgerAction
 from fairbid.ledger.export import entry_leaf, verify_receipt_proof
 from fairbid.ledger.head import KeyHeadVerifier, SignedTreeHead
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree
+from fairbid.ledger.snapshot import SubjectType
 from fairbid.services.oversight.ledger import consistency_proof, ledger_receipt, list_heads, prove_entry, publish_head
-from fairbid.services.shared.trace import record
-from fairbid.store.ledger_store import HeadRepository
 from fairbid.store.rows import LedgerEntryRow
 
 ACTOR = Actor(role=Role.MACHINE, job="test-proofs")
@@ -33,11 +32,10 @@ def _append(p: Platform, clock: SimulatedClock, upto: int) -> None:
     with p.uow() as uow:
         start = uow.ledger.lock_head()[0] + 1
         for i in range(start, upto):
-            record(
-                uow,
+            uow.record(
                 actor=ACTOR,
                 action=LedgerAction.BID_SUBMITTED,
-                subject_type="bid",
+                subject_type=SubjectType.BID,
                 subject_id=f"bid-{i}",
                 payload={"price": f"{1000 + i}.50"},
                 now=clock.now(),
@@ -146,8 +144,8 @@ def test_receipt_before_any_head(platform: Platform, clock: SimulatedClock) -> N
     with pytest.raises(NotFound, match="No published head covers"):
         prove_entry(0, uow=platform.uow())
     with platform.uow() as uow:
-        assert HeadRepository(uow.session).latest() is None
-        assert HeadRepository(uow.session).latest_and_entry(9) == (None, None)
+        assert uow.heads.latest() is None
+        assert uow.heads.latest_and_entry(9) == (None, None)
 
 
 @pytest.fixture
@@ -191,11 +189,10 @@ def test_proof_reads_leave_the_next_unit_of_work_transactional(
         before = uow.session.scalar(select(func.count()).select_from(LedgerEntryRow))
     for _ in range(3):
         with p.uow() as uow:  # appended, then left without commit: rolled back as a whole
-            record(
-                uow,
+            uow.record(
                 actor=ACTOR,
                 action=LedgerAction.BID_SUBMITTED,
-                subject_type="bid",
+                subject_type=SubjectType.BID,
                 subject_id="rolled-back",
                 payload={},
                 now=clock.now(),
@@ -248,11 +245,10 @@ def test_a_proof_on_sqlite_does_not_wait_for_a_writer_holding_the_lock(
     if platform.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL readers never wait on writers")
     with platform.uow() as uow:  # a writer mid-append: the lock is held, nothing committed
-        record(
-            uow,
+        uow.record(
             actor=ACTOR,
             action=LedgerAction.BID_SUBMITTED,
-            subject_type="bid",
+            subject_type=SubjectType.BID,
             subject_id="in-flight",
             payload={},
             now=clock.now(),

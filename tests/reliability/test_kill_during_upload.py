@@ -162,7 +162,7 @@ def test_kill_during_upload_keeps_every_receipted_bid_and_counts_no_half_upload(
     with platform.uow() as uow:
         counted = sorted(b.envelope_digest for b in uow.bids.in_section(s.id))
         revealed = [e for e in uow.ledger.for_subject("section", s.id) if e.action == "beacon:revealed"]
-        record = uow.records.opening_record(s.id)
+        record = uow.openings.get(s.id)
     assert len(revealed) == 1 and revealed[0].payload["envelope_digests"] == counted
     assert {sm3_hex(envelopes[n]) for n in receipts} <= set(counted)
     assert record is not None and len(record.content["bids"]) == len(counted)

@@ -21,8 +21,8 @@ from fairbid.domain.bid import Bid, BidStatus, OpenedBidData, accept_submission,
 from fairbid.domain.errors import InvalidInput, InvalidKey, NotFound, NotPermitted
 from fairbid.domain.section import Section, SectionStatus
 from fairbid.ledger.chain import LedgerAction
+from fairbid.ledger.snapshot import SubjectType, bid_snapshot
 from fairbid.ports import Clock
-from fairbid.services.shared.trace import bid_snapshot, record, record_sealed
 from fairbid.store.blob import LocalBlobStore
 from fairbid.store.uow import SqlUnitOfWork
 
@@ -68,11 +68,10 @@ def register_bidder_key(cmd: RegisterKey, *, uow: SqlUnitOfWork, clock: Clock, a
         known = uow.keys.get(key.key_id)
         if known is None:
             uow.keys.add(key.key_id, org_id, key.suite.value, key.to_text(), now=now)
-            record(
-                uow,
+            uow.record(
                 actor=actor,
                 action=LedgerAction.SIGNING_KEY_REGISTERED,
-                subject_type="bidder_key",
+                subject_type=SubjectType.BIDDER_KEY,
                 subject_id=key.key_id,
                 payload={"organisation_id": org_id, "suite": key.suite.value, "public_key": key.to_text()},
                 now=now,
@@ -195,12 +194,11 @@ def submit_bid(
             tool_version=verified.header.tool_version,
             upload_ip=cmd.client_ip,
         )
-        commitment = record_sealed(
-            uow,
+        commitment = uow.record_sealed(
             section_id=section.id,
             actor=actor,
             action=LedgerAction.BID_REPLACED if replacing else LedgerAction.BID_SUBMITTED,
-            subject_type="bid",
+            subject_type=SubjectType.BID,
             subject_id=bid.id,
             payload={
                 "section_id": section.id,
@@ -259,12 +257,11 @@ def withdraw_bid(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Ac
             raise NotFound("You have no bid in this section.")
         withdraw(section, bid, now=now)
         uow.bids.save(bid)
-        record_sealed(
-            uow,
+        uow.record_sealed(
             section_id=section.id,
             actor=actor,
             action=LedgerAction.BID_WITHDRAWN,
-            subject_type="bid",
+            subject_type=SubjectType.BID,
             subject_id=bid.id,
             payload={"section_id": section.id},
             snapshot=bid_snapshot(bid),
@@ -346,11 +343,10 @@ def decrypt_bid(
         bid.attachments = [(a.name, a.sm3, a.size) for a in opened.attachments]
         uow.bids.save(bid)
         uow.bids.record_decrypt_ip(bid.id, cmd.client_ip)
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.BID_DECRYPTED,
-            subject_type="bid",
+            subject_type=SubjectType.BID,
             subject_id=bid.id,
             payload={
                 "section_id": section.id,

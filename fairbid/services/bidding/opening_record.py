@@ -3,33 +3,27 @@
 The record's JSON is what the chronograph published at the close of the decryption window (its SM3 is in the
 ledger); the PDF adds the objections raised at the opening and their answers (条例 第四十四条). The PDF embeds
 a CJK font; a PDF with any character drawn as an empty box is refused (a server without the font must fail
-loudly rather than publish boxes). The template is ``fairbid/web/templates/opening_record.html``.
+loudly rather than publish boxes). The template is ``fairbid/templates/reports/opening_record.html``.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from fairbid.crypto.digest import sm3_hex
 from fairbid.documents.glyph import missing_glyphs
-from fairbid.documents.render import render_pdf
 from fairbid.domain.actor import Actor
 from fairbid.domain.errors import NotFound
-from fairbid.store.objection_store import ObjectionRepository
 from fairbid.store.uow import SqlUnitOfWork
+from fairbid.templating import BEIJING, render, render_pdf
 
 __all__ = ["OpeningRecordPdf", "opening_record_pdf", "render_opening_record"]
 
-_TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
-_CHINA = timezone(timedelta(hours=8))
 _STATUSES = {"decrypted": "已解密", "rejected": "解密失败，不予受理", "sealed": "未解密"}
 _NOT_DECRYPTED = "Not decrypted within the decryption window"
 
@@ -48,7 +42,7 @@ def _beijing(value: str | datetime | None) -> str:
     if value is None:
         return "—"
     when = datetime.fromisoformat(value) if isinstance(value, str) else value
-    local = when.astimezone(_CHINA)
+    local = when.astimezone(BEIJING)
     return f"{local:%Y-%m-%d %H:%M:%S}"
 
 
@@ -67,33 +61,21 @@ def _reason(value: str | None) -> str:
     return value
 
 
-@cache
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(_TEMPLATES),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals.update(money=_money, beijing=_beijing, reason=_reason, statuses=_STATUSES)
-    return env
-
-
 def render_opening_record(
     content: dict[str, Any], *, digest: str, published_at: datetime, objections: list[Any]
 ) -> str:
     """The record as one HTML page (the PDF's source)."""
-    return (
-        _environment()
-        .get_template("opening_record.html")
-        .render(
-            rec=content,
-            digest=digest,
-            deadline=_beijing(content.get("bid_deadline")),
-            published=_beijing(published_at),
-            objections=objections,
-        )
+    return render(
+        "reports/opening_record.html",
+        rec=content,
+        digest=digest,
+        deadline=_beijing(content.get("bid_deadline")),
+        published=_beijing(published_at),
+        objections=objections,
+        money=_money,
+        beijing=_beijing,
+        reason=_reason,
+        statuses=_STATUSES,
     )
 
 
@@ -112,11 +94,11 @@ def opening_record_pdf(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> 
     answer is the same "not found" as for a section that does not exist.
     """
     with uow:
-        row = uow.records.opening_record(section_id)
+        row = uow.openings.get(section_id)
         if row is None:
             raise NotFound(f"Section {section_id} has no published opening record.")
         content, digest, published_at = json.loads(json.dumps(row.content)), row.digest, row.published_at
-        stored = [o for o in ObjectionRepository(uow.session).in_section(section_id) if o.stage == "opening"]
+        stored = [o for o in uow.objections.in_section(section_id) if o.stage == "opening"]
         names = uow.organisations.names([o.raised_by for o in stored])
     objections = [
         {

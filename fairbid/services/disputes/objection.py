@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.bid import BidStatus
 from fairbid.domain.errors import DeadlinePassed, InvalidInput, InvalidTransition, NotFound, NotPermitted
-from fairbid.domain.section import Section, SectionStatus, next_check
+from fairbid.domain.section import Section, SectionStatus
 from fairbid.ledger.chain import LedgerAction
+from fairbid.ledger.snapshot import SubjectType, objection_snapshot
 from fairbid.ports import Clock
-from fairbid.services.shared.trace import objection_snapshot, record
-from fairbid.store.objection_store import ObjectionRepository, StoredObjection
+from fairbid.store.disputes import StoredObjection
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = [
@@ -106,18 +106,17 @@ def raise_objection(cmd: RaiseObjection, *, uow: SqlUnitOfWork, clock: Clock, ac
         if bid is None or bid.status is BidStatus.WITHDRAWN:
             raise NotPermitted("Only a bidder of this section may raise an objection here.")
         stage = _stage(section, now)
-        objections = ObjectionRepository(uow.session)
+        objections = uow.objections
         stored = StoredObjection(
             str(uuid.uuid4()), section.id, stage, actor.organisation_id, text, now, None, None, None
         )
         objections.add(stored)
         section.open_objections = objections.open_count(section.id)
-        uow.sections.save(section, next_check=next_check(section))
-        record(
-            uow,
+        uow.sections.save(section)
+        uow.record(
             actor=actor,
             action=LedgerAction.OBJECTION_RAISED,
-            subject_type="objection",
+            subject_type=SubjectType.OBJECTION,
             subject_id=stored.id,
             payload={"section_id": section.id, "stage": stage, "raised_by": actor.organisation_id, "text": text},
             snapshot=objection_snapshot(stored),
@@ -133,7 +132,7 @@ def answer_objection(cmd: AnswerObjection, *, uow: SqlUnitOfWork, clock: Clock, 
     now = clock.now()
     answer = _text(cmd.answer, "answer")
     with uow:
-        objections = ObjectionRepository(uow.session)
+        objections = uow.objections
         found = objections.get(cmd.objection_id)
         if found is None:
             raise NotFound(f"No objection with id {cmd.objection_id}.")
@@ -149,12 +148,11 @@ def answer_objection(cmd: AnswerObjection, *, uow: SqlUnitOfWork, clock: Clock, 
             )
         stored = objections.answer(found.id, answer=answer, answered_by=actor.user_id or "", now=now)
         section.open_objections = objections.open_count(section.id)
-        uow.sections.save(section, next_check=next_check(section))  # the award may now fall due
-        record(
-            uow,
+        uow.sections.save(section)  # the award may now fall due
+        uow.record(
             actor=actor,
             action=LedgerAction.OBJECTION_ANSWERED,
-            subject_type="objection",
+            subject_type=SubjectType.OBJECTION,
             subject_id=stored.id,
             payload={"section_id": section.id, "stage": stored.stage, "answer": answer},
             snapshot=objection_snapshot(stored),
@@ -174,7 +172,7 @@ def list_objections(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> lis
             return []
         if section.bids_sealed:  # none can exist before the opening; say nothing more
             return []
-        stored = ObjectionRepository(uow.session).in_section(section.id)
+        stored = uow.objections.in_section(section.id)
         names = uow.organisations.names([o.raised_by for o in stored])
     return [_view(o, names[o.raised_by].name if o.raised_by in names else o.raised_by) for o in stored]
 

@@ -35,20 +35,12 @@ from fairbid.domain.expert import (
 )
 from fairbid.domain.section import Section, SectionStatus
 from fairbid.ledger.chain import LedgerAction
+from fairbid.ledger.snapshot import SubjectType
 from fairbid.notify import DeliveryFailed, Notifier
 from fairbid.ports import Clock
 from fairbid.services.evaluation.terms import default_terms, validate_terms
-from fairbid.services.shared.trace import record
-from fairbid.store.evaluation_store import (
-    CommitteeRepository,
-    ExpertRepository,
-    SessionRepository,
-    VenueRepository,
-    draw_from_json,
-    draw_to_json,
-    iso,
-    parse_iso,
-)
+from fairbid.store.evaluation import draw_from_json, draw_to_json
+from fairbid.store.expert_pool import VenueRepository, iso, parse_iso
 from fairbid.store.rows import CommitteeRow
 from fairbid.store.uow import SqlUnitOfWork
 
@@ -147,7 +139,7 @@ def _save_draw(row: CommitteeRow, draw: CommitteeDraw, now: datetime) -> None:
 
 
 def _invite(uow: SqlUnitOfWork, section: Section, seats: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
-    rows = ExpertRepository(uow.session).rows(e for e, _ in seats)
+    rows = uow.experts.rows(e for e, _ in seats)
     out = []
     for expert_id, venue_id in seats:
         email = (rows[expert_id].profile or {}).get("email", "")
@@ -195,7 +187,7 @@ def draw_committee_for_section(
         section = uow.sections.get(cmd.section_id)
         if section.status is not SectionStatus.EVALUATION:
             raise InvalidTransition(f"Section {section.code} is {section.status}; experts are drawn in evaluation.")
-        committees = CommitteeRepository(uow.session)
+        committees = uow.committees
         if committees.find(section.id) is not None:
             raise InvalidTransition(f"Section {section.code} already has a committee; replace vacancies instead.")
         beacon = _beacon(section)
@@ -214,19 +206,18 @@ def draw_committee_for_section(
             "min_secondary_share": None if cmd.min_secondary_share is None else str(cmd.min_secondary_share),
             "terms": terms,
         }
-        plan = _plan(plan_json, VenueRepository(uow.session))
-        experts = ExpertRepository(uow.session)
+        plan = _plan(plan_json, uow.venues)
+        experts = uow.experts
         parties = _parties(uow, section)
         stream = BeaconStream(beacon, draw_label(section.id, 0))
         draw = draw_committee(experts.pool(), plan, parties, stream, now=now)
         row = committees.add(section.id, plan=plan_json, draw={"beacon": section.beacon}, now=now)
         _save_draw(row, draw, now)
         experts.add_history((s.expert_id for s in draw.seats), tenderee=parties.tenderee, at=now)
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.COMMITTEE_DRAWN,
-            subject_type="committee",
+            subject_type=SubjectType.COMMITTEE,
             subject_id=section.id,
             payload={
                 "beacon": section.beacon,
@@ -248,7 +239,7 @@ def expert_of(uow: SqlUnitOfWork, actor: Actor) -> str:
     """The pool ID of the expert acting."""
     if actor.role is not Role.EXPERT or actor.user_id is None:
         raise NotPermitted("Only an evaluation expert may do this.")
-    row = ExpertRepository(uow.session).by_user(actor.user_id)
+    row = uow.experts.by_user(actor.user_id)
     if row is None:
         raise NotPermitted("Your account is not linked to an expert in the pool.")
     return row.id
@@ -272,16 +263,15 @@ def answer_invitation(
             who = expert_id
         else:
             who = expert_of(uow, actor)
-        row = CommitteeRepository(uow.session).get(section_id)
+        row = uow.committees.get(section_id)
         if row.evaluation_started_at is not None:
             raise InvalidTransition("The evaluation has started; the committee is fixed.")
         draw = record_answer(load_draw(row), who, accepted=accepted, at=now)
         _save_draw(row, draw, now)
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.COMMITTEE_ANSWERED,
-            subject_type="committee",
+            subject_type=SubjectType.COMMITTEE,
             subject_id=section_id,
             payload={"seat": seat_no(draw, who), "accepted": accepted},
             now=now,
@@ -300,24 +290,23 @@ def replace_vacancies(
         raise NotPermitted("Only the trading centre's system draws replacement experts.")
     with uow:
         section = uow.sections.get(section_id)
-        committees = CommitteeRepository(uow.session)
+        committees = uow.committees
         row = committees.get(section_id)
         if row.evaluation_started_at is not None:
             raise InvalidTransition("The evaluation has started; the committee is fixed.")
-        plan = _plan(row.plan, VenueRepository(uow.session))
+        plan = _plan(row.plan, uow.venues)
         draw = expire_unanswered(load_draw(row), now=now, answer_within=timedelta(minutes=row.plan["answer_minutes"]))
         stream = BeaconStream(_beacon(section), draw_label(section_id, draw.rounds))
-        experts = ExpertRepository(uow.session)
+        experts = uow.experts
         parties = _parties(uow, section)
         new = draw_replacements(draw, experts.pool(), plan, parties, stream, now=now)
         fresh = new.seats[len(draw.seats) :]
         _save_draw(row, new, now)
         experts.add_history((s.expert_id for s in fresh), tenderee=parties.tenderee, at=now)
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.COMMITTEE_REPLACED,
-            subject_type="committee",
+            subject_type=SubjectType.COMMITTEE,
             subject_id=section_id,
             payload={
                 "label": stream.label,
@@ -346,18 +335,17 @@ def check_in_expert(cmd: CheckIn, *, uow: SqlUnitOfWork, clock: Clock, actor: Ac
     now = clock.now()
     with uow:
         who = expert_of(uow, actor)
-        row = CommitteeRepository(uow.session).get(cmd.section_id)
-        VenueRepository(uow.session).get(cmd.venue_id)
-        sessions = SessionRepository(uow.session)
+        row = uow.committees.get(cmd.section_id)
+        uow.venues.get(cmd.venue_id)
+        sessions = uow.session_actions
         if any(a.expert_id == who and a.action == "check_in" for a in sessions.for_section(cmd.section_id)):
             raise InvalidTransition("You have already checked in.", field="venue_id")
         action = check_in(load_draw(row), who, venue_id=cmd.venue_id, device=cmd.device, at=now)
         sessions.add(cmd.section_id, action)
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.EXPERT_CHECKED_IN,
-            subject_type="committee",
+            subject_type=SubjectType.COMMITTEE,
             subject_id=cmd.section_id,
             payload={"seat": seat_no(load_draw(row), who), "venue_id": action.venue_id, "device": action.device},
             now=now,

@@ -14,9 +14,8 @@ from fairbid.domain.actor import Actor, Role
 from fairbid.domain.errors import InvalidInput, NotPermitted
 from fairbid.domain.expert import ExpertStatus, Venue, VenueRole, parse_expert_csv
 from fairbid.ledger.chain import LedgerAction
+from fairbid.ledger.snapshot import SubjectType
 from fairbid.ports import Clock
-from fairbid.services.shared.trace import record
-from fairbid.store.evaluation_store import ExpertRepository, VenueRepository
 from fairbid.store.rows import ExpertRow
 from fairbid.store.uow import SqlUnitOfWork
 
@@ -78,7 +77,7 @@ def import_experts(csv_text: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Ac
                 )
     usernames = _usernames(csv_text)
     with uow:
-        repo = ExpertRepository(uow.session)
+        repo = uow.experts
         users: dict[str, str] = {}
         for expert_id, username in usernames.items():
             found = uow.users.by_username(username)
@@ -88,11 +87,10 @@ def import_experts(csv_text: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Ac
                 )
             users[expert_id] = found[0].id
         added = sum(repo.upsert(e, user_id=users.get(e.expert_id)) for e in experts)
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.EXPERTS_IMPORTED,
-            subject_type="expert_pool",
+            subject_type=SubjectType.EXPERT_POOL,
             subject_id="pool",
             payload={"added": added, "updated": len(experts) - added, "ids": sorted(e.expert_id for e in experts)},
             now=now,
@@ -143,7 +141,7 @@ def list_experts(
     if not 1 <= limit <= 1000 or offset < 0:
         raise InvalidInput("limit is 1–1000 and offset ≥ 0.", field="limit")
     with uow:
-        rows, total = ExpertRepository(uow.session).page(status=status, limit=limit, offset=offset)
+        rows, total = uow.experts.page(status=status, limit=limit, offset=offset)
         return ExpertPage(tuple(_line(r) for r in rows), total)
 
 
@@ -156,15 +154,14 @@ def set_expert_status(
     if not reason.strip():
         raise InvalidInput("Changing an expert's status needs a reason.", field="reason")
     with uow:
-        repo = ExpertRepository(uow.session)
+        repo = uow.experts
         row = repo.row(expert_id)
         before = row.status
         repo.set_status(expert_id, status)
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.EXPERT_STATUS_CHANGED,
-            subject_type="expert",
+            subject_type=SubjectType.EXPERT,
             subject_id=expert_id,
             payload={"from": before, "to": status.value, "reason": reason.strip()},
             now=now,
@@ -189,12 +186,11 @@ def save_venue(cmd: SaveVenue, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor
     if not venue.venue_id or not venue.name or len(venue.venue_id) > 36 or len(venue.name) > 120:
         raise InvalidInput("A venue needs an ID (≤ 36 characters) and a name (≤ 120).", field="venue_id")
     with uow:
-        VenueRepository(uow.session).save(venue)
-        record(
-            uow,
+        uow.venues.save(venue)
+        uow.record(
             actor=actor,
             action=LedgerAction.VENUE_SAVED,
-            subject_type="venue",
+            subject_type=SubjectType.VENUE,
             subject_id=venue.venue_id,
             payload={"name": venue.name, "role": venue.role.value, "regions": sorted(venue.regions)},
             now=now,
@@ -206,7 +202,7 @@ def save_venue(cmd: SaveVenue, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor
 def list_venues(*, uow: SqlUnitOfWork, actor: Actor) -> list[Venue]:
     """Every venue (the arrangement is not secret)."""
     with uow:
-        return VenueRepository(uow.session).all()
+        return uow.venues.all()
 
 
 def link_expert_account(expert_id: str, username: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> None:
@@ -217,15 +213,14 @@ def link_expert_account(expert_id: str, username: str, *, uow: SqlUnitOfWork, cl
         found = uow.users.by_username(username)
         if found is None or found[0].role is not Role.EXPERT:
             raise InvalidInput(f"{username!r} is not an expert's user account.", field="username")
-        repo = ExpertRepository(uow.session)
+        repo = uow.experts
         if repo.by_user(found[0].id) is not None:
             raise InvalidInput(f"{username!r} is already linked to an expert.", field="username")
         repo.row(expert_id).user_id = found[0].id
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.EXPERT_STATUS_CHANGED,
-            subject_type="expert",
+            subject_type=SubjectType.EXPERT,
             subject_id=expert_id,
             payload={"linked_user": found[0].id},
             now=now,

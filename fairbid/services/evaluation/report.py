@@ -8,32 +8,21 @@ states the dissent and reasons in writing. 法 第四十条: the report goes to 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from fairbid.crypto.digest import sm3_hex
 from fairbid.crypto.key import PublicKey, verify_signature
-from fairbid.documents.render import render_pdf
 from fairbid.documents.word import html_to_docx
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.errors import InvalidInput, InvalidKey, InvalidTransition, NotFound, NotPermitted
 from fairbid.ledger.chain import LedgerAction
+from fairbid.ledger.snapshot import SubjectType
 from fairbid.ports import BlobStore, Clock
 from fairbid.services.evaluation.committee import accepted_members, expert_of, load_draw
 from fairbid.services.evaluation.terms import reviews_of
 from fairbid.services.shared.participation import is_session_participant
-from fairbid.services.shared.trace import record
-from fairbid.store.evaluation_store import (
-    CommitteeRepository,
-    ExpertRepository,
-    SessionRepository,
-    SheetRepository,
-    VenueRepository,
-    WarningRepository,
-)
 from fairbid.store.uow import SqlUnitOfWork
+from fairbid.templating import render, render_pdf
 
 __all__ = [
     "IssuedReport",
@@ -48,7 +37,6 @@ __all__ = [
     "sign_evaluation_report",
 ]
 
-_TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 _SYSTEM = frozenset({Role.OPERATOR, Role.MACHINE})
 
 
@@ -67,24 +55,24 @@ class IssuedReport:
 
 def _context(uow: SqlUnitOfWork, section_id: str) -> dict[str, Any]:
     section = uow.sections.get(section_id)
-    row = CommitteeRepository(uow.session).get(section_id)
+    row = uow.committees.get(section_id)
     result = row.draw.get("result")
     if not result:
         raise InvalidTransition("The evaluation is not finished; the report follows the ranking.")
     draw = load_draw(row)
-    experts = ExpertRepository(uow.session).rows(s.expert_id for s in draw.seats)
+    experts = uow.experts.rows(s.expert_id for s in draw.seats)
     bids = {b.id: b for b in uow.bids.in_section(section_id)}
     orgs = uow.organisations.names([b.bidder_id for b in bids.values()])
     bidder = {b: orgs[bids[b].bidder_id].name for b in bids}
     sheets = [
         (r.expert_id, bid_id, data, r.revision, r.revision_reason)
-        for r in SheetRepository(uow.session).for_section(section_id)
+        for r in uow.sheets.for_section(section_id)
         for bid_id, data in sorted(r.sheet["bids"].items())
     ]
     return {
         "section": section,
         "plan": row.plan,
-        "venues": {v.venue_id: v for v in VenueRepository(uow.session).all()},
+        "venues": {v.venue_id: v for v in uow.venues.all()},
         "draw": draw,
         "labels": row.draw.get("labels", []),
         "beacon": section.beacon,
@@ -95,16 +83,13 @@ def _context(uow: SqlUnitOfWork, section_id: str) -> dict[str, Any]:
         "result": result,
         "bidder": bidder,
         "sheets": sheets,
-        "warnings": WarningRepository(uow.session).for_section(section_id),
-        "actions": SessionRepository(uow.session).for_section(section_id),
+        "warnings": uow.score_warnings.for_section(section_id),
+        "actions": uow.session_actions.for_section(section_id),
     }
 
 
 def _render(context: dict[str, Any]) -> str:
-    env = Environment(
-        loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["html"]), undefined=StrictUndefined
-    )
-    return env.get_template("evaluation_report.html").render(**context)
+    return render("reports/evaluation_report.html", **context)
 
 
 def issue_evaluation_report(
@@ -115,23 +100,22 @@ def issue_evaluation_report(
     if actor.role not in _SYSTEM:
         raise NotPermitted("The trading centre's system issues the evaluation report.")
     with uow:
-        if CommitteeRepository(uow.session).get(section_id).draw.get("report"):
+        if uow.committees.get(section_id).draw.get("report"):
             # once issued, the members sign that very PDF: a second issue would orphan their signatures
             raise InvalidTransition("The evaluation report has already been issued; the committee signs that one.")
         context = _context(uow, section_id)
         html = _render(context)
         pdf, docx = render_pdf(html), html_to_docx(html)
         pdf_digest, docx_digest = blobs.put_bytes(pdf), blobs.put_bytes(docx)
-        row = CommitteeRepository(uow.session).get(section_id)
+        row = uow.committees.get(section_id)
         row.draw = {
             **row.draw,
             "report": {"pdf": pdf_digest, "docx": docx_digest, "issued_at": now.isoformat(), "signatures": []},
         }
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.EVALUATION_REPORT_ISSUED,
-            subject_type="evaluation_report",
+            subject_type=SubjectType.EVALUATION_REPORT,
             subject_id=section_id,
             payload={"pdf": pdf_digest, "docx": docx_digest, "html": sm3_hex(html.encode())},
             now=now,
@@ -149,13 +133,12 @@ def register_expert_key(public_key: str, *, uow: SqlUnitOfWork, clock: Clock, ac
         raise InvalidInput("Not a public key (expected gm:04… or intl:…).", field="public_key") from None
     with uow:
         who = expert_of(uow, actor)
-        row = ExpertRepository(uow.session).row(who)
+        row = uow.experts.row(who)
         row.profile = {**(row.profile or {}), "public_key": key.to_text()}
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.SIGNING_KEY_REGISTERED,
-            subject_type="expert_key",
+            subject_type=SubjectType.EXPERT_KEY,
             subject_id=who,
             payload={"key_id": key.key_id, "public_key": key.to_text()},
             now=now,
@@ -176,7 +159,7 @@ def sign_evaluation_report(cmd: SignReport, *, uow: SqlUnitOfWork, clock: Clock,
     now = clock.now()
     with uow:
         who = expert_of(uow, actor)
-        row = CommitteeRepository(uow.session).get(cmd.section_id)
+        row = uow.committees.get(cmd.section_id)
         report = row.draw.get("report")
         if not report:
             raise InvalidTransition("The evaluation report has not been issued yet.")
@@ -184,7 +167,7 @@ def sign_evaluation_report(cmd: SignReport, *, uow: SqlUnitOfWork, clock: Clock,
             raise NotPermitted(f"{who} is not on this committee.", field="expert_id")
         if any(s["expert_id"] == who for s in report["signatures"]):
             raise InvalidTransition("You have already signed this report.")
-        text = (ExpertRepository(uow.session).row(who).profile or {}).get("public_key")
+        text = (uow.experts.row(who).profile or {}).get("public_key")
         if not text:
             raise InvalidTransition("Register your signing key first.", field="public_key")
         try:
@@ -197,11 +180,10 @@ def sign_evaluation_report(cmd: SignReport, *, uow: SqlUnitOfWork, clock: Clock,
             {"expert_id": who, "signature": cmd.signature, "dissent": cmd.dissent.strip(), "at": now.isoformat()},
         ]
         row.draw = {**row.draw, "report": {**report, "signatures": signatures}}
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.EVALUATION_REPORT_SIGNED,
-            subject_type="evaluation_report",
+            subject_type=SubjectType.EVALUATION_REPORT,
             subject_id=cmd.section_id,
             payload={"pdf": report["pdf"], "signature": cmd.signature, "dissent": cmd.dissent.strip()},
             now=now,
@@ -236,7 +218,7 @@ def _readable_report(uow: SqlUnitOfWork, section_id: str, actor: Actor) -> dict[
     and agency (法 第四十条: the report goes to the tenderee) and the committee's members. Anyone else, and
     everyone before it is issued, gets the same ``NotFound`` (the report names the experts and every score)."""
     section = uow.sections.get(section_id)
-    row = CommitteeRepository(uow.session).find(section_id)
+    row = uow.committees.find(section_id)
     report = None if row is None else row.draw.get("report")
     if row is None or not report:
         raise NotFound(_NO_REPORT)
@@ -249,7 +231,7 @@ def evaluation_report_view(section_id: str, *, uow: SqlUnitOfWork, actor: Actor)
     """The issued report's digests and who has signed it (by seat), for those who may read it."""
     with uow:
         report = _readable_report(uow, section_id, actor)
-        draw = load_draw(CommitteeRepository(uow.session).get(section_id))
+        draw = load_draw(uow.committees.get(section_id))
         seats = {s.expert_id: n for n, s in enumerate(draw.seats, start=1)}
         return ReportView(
             section_id,

@@ -38,17 +38,11 @@ from fairbid.domain.evaluation import (
 )
 from fairbid.domain.expert import record_action
 from fairbid.ledger.chain import LedgerAction
+from fairbid.ledger.snapshot import SubjectType, review_snapshot, score_sheet_snapshot
 from fairbid.ports import Clock
 from fairbid.services.evaluation.committee import accepted_members, expert_of, load_draw, seat_no
 from fairbid.services.evaluation.terms import PRICE_ITEM, machine_state, review_json, reviews_of, rubric_of
-from fairbid.services.shared.trace import record, review_snapshot, score_sheet_snapshot
-from fairbid.store.evaluation_store import (
-    CommitteeRepository,
-    SessionRepository,
-    SheetRepository,
-    WarningRepository,
-    parse_iso,
-)
+from fairbid.store.expert_pool import parse_iso
 from fairbid.store.rows import CommitteeRow, ScoreSheetRow, WarningRow
 from fairbid.store.uow import SqlUnitOfWork
 
@@ -101,7 +95,7 @@ class _Session:
 
 def _session(uow: SqlUnitOfWork, section_id: str, actor: Actor) -> _Session:
     who = expert_of(uow, actor)
-    row = CommitteeRepository(uow.session).get(section_id)
+    row = uow.committees.get(section_id)
     if row.draw.get("result"):
         raise InvalidTransition("The evaluation is finished; the sheets are closed.")
     state = machine_state(row)
@@ -116,7 +110,7 @@ def _session(uow: SqlUnitOfWork, section_id: str, actor: Actor) -> _Session:
 def _act(uow: SqlUnitOfWork, s: _Session, action: str, device: str, now: datetime) -> None:
     draw = load_draw(s.row)
     seat = next(x for x in draw.active if x.expert_id == s.who)
-    sessions = SessionRepository(uow.session)
+    sessions = uow.session_actions
     done = record_action(
         draw, sessions.for_section(s.row.section_id), s.who, action, venue_id=seat.venue_id, device=device, at=now
     )
@@ -130,13 +124,13 @@ def _warning(p: Mapping[str, Any]) -> ScoreWarning:
 
 def _raise_warnings(uow: SqlUnitOfWork, s: _Session, actor: Actor, now: datetime) -> int:
     """Once every sheet is in, store each new warning (stable IDs: a warning already raised is not repeated)."""
-    sheets = [x for x in _all_sheets(SheetRepository(uow.session).for_section(s.row.section_id)) if x.bid_id in s.bids]
+    sheets = [x for x in _all_sheets(uow.sheets.for_section(s.row.section_id)) if x.bid_id in s.bids]
     if not all_submitted(sheets, s.members, s.bids):
         return 0
     by_bid: dict[str, dict[str, ScoreSheet]] = {b: {} for b in s.bids}
     for sheet in sheets:
         by_bid[sheet.bid_id][sheet.expert_id] = sheet
-    repo = WarningRepository(uow.session)
+    repo = uow.score_warnings
     known = {w.payload["warning_id"] for w in repo.for_section(s.row.section_id)}
     new = [w for w in score_warnings(s.rubric, by_bid, s.members) if w.warning_id not in known]
     for w in new:
@@ -157,11 +151,10 @@ def _raise_warnings(uow: SqlUnitOfWork, s: _Session, actor: Actor, now: datetime
             now=now,
         )
     if new:
-        record(
-            uow,
+        uow.record(
             actor=Actor(role=Role.MACHINE, job="evaluation"),
             action=LedgerAction.SCORE_WARNING_RAISED,
-            subject_type="committee",
+            subject_type=SubjectType.COMMITTEE,
             subject_id=s.row.section_id,
             payload={"warnings": len(new), "kinds": sorted({w.kind.value for w in new})},
             now=now,
@@ -180,7 +173,7 @@ class SubmitSheet:
 
 def _store(uow: SqlUnitOfWork, s: _Session, sheet: ScoreSheet, reason: str | None, now: datetime) -> dict[str, Any]:
     """Store the member's sheet with this bid's scores; returns what is stored (the ledger tracks it)."""
-    repo = SheetRepository(uow.session)
+    repo = uow.sheets
     row = repo.find(s.row.section_id, s.who)
     bids = dict(row.sheet["bids"]) if row is not None else {}
     bids[sheet.bid_id] = _sheet_json(sheet)
@@ -189,7 +182,7 @@ def _store(uow: SqlUnitOfWork, s: _Session, sheet: ScoreSheet, reason: str | Non
 
 
 def _previous(uow: SqlUnitOfWork, s: _Session, bid_id: str) -> ScoreSheet | None:
-    row = SheetRepository(uow.session).find(s.row.section_id, s.who)
+    row = uow.sheets.find(s.row.section_id, s.who)
     data = None if row is None else row.sheet["bids"].get(bid_id)
     return None if data is None else _sheet(s.who, bid_id, data)
 
@@ -213,11 +206,10 @@ def submit_score_sheet(cmd: SubmitSheet, *, uow: SqlUnitOfWork, clock: Clock, ac
             return 0  # the same scores again: harmless
         _act(uow, s, f"score:{cmd.bid_id[:8]}", cmd.device, now)  # action is 40 characters
         seat = seat_no(load_draw(s.row), s.who)
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.SCORE_SHEET_SUBMITTED,
-            subject_type="score_sheet",
+            subject_type=SubjectType.SCORE_SHEET,
             subject_id=f"{cmd.section_id}:{seat}",  # the seat, never the expert (法 第三十七条)
             payload={"seat": seat, "bid_id": cmd.bid_id, "digest": sm3_hex(canonical_json(_sheet_json(accepted)))},
             snapshot=score_sheet_snapshot(_store(uow, s, accepted, None, now)),
@@ -240,7 +232,7 @@ class AnswerWarning:
 
 
 def _warning_row(uow: SqlUnitOfWork, section_id: str, warning_id: str) -> WarningRow:
-    for row in WarningRepository(uow.session).for_section(section_id):
+    for row in uow.score_warnings.for_section(section_id):
         if row.payload["warning_id"] == warning_id:
             return row
     raise NotFound(f"No warning {warning_id} in this evaluation.", field="warning_id")
@@ -280,12 +272,11 @@ def answer_score_warning(cmd: AnswerWarning, *, uow: SqlUnitOfWork, clock: Clock
         if {a["expert_id"] for a in answers} >= set(warning.experts):
             row.resolved_at = now
         seat = seat_no(load_draw(s.row), s.who)
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.SCORE_WARNING_ANSWERED,
             # a revision changes the sheet: the entry is then about the sheet, and tracks it
-            subject_type="score_sheet" if cmd.revised else "committee",
+            subject_type=SubjectType.SCORE_SHEET if cmd.revised else SubjectType.COMMITTEE,
             subject_id=f"{cmd.section_id}:{seat}" if cmd.revised else cmd.section_id,
             payload={"seat": seat, "kind": warning.kind.value, "revised": answer.revised},
             snapshot=score_sheet_snapshot(revised) if cmd.revised else None,
@@ -325,11 +316,10 @@ def give_verdict(cmd: Verdict, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor
         state = machine_state(s.row)
         state["reviews"] = {**state["reviews"], cmd.bid_id: review_json(updated)}
         s.row.draw = {**s.row.draw, "machine": state}
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.REVIEW_VERDICT_GIVEN,
-            subject_type="committee",
+            subject_type=SubjectType.COMMITTEE,
             subject_id=cmd.section_id,
             payload={
                 "seat": seat_no(load_draw(s.row), s.who),
@@ -361,10 +351,10 @@ def sheets_view(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> SheetsV
     are in, 条例 第四十九条) and the warnings addressed to them."""
     with uow:
         s = _session(uow, section_id, actor)
-        sheets = [x for x in _all_sheets(SheetRepository(uow.session).for_section(section_id)) if x.bid_id in s.bids]
+        sheets = [x for x in _all_sheets(uow.sheets.for_section(section_id)) if x.bid_id in s.bids]
         shown = visible_sheets(sheets, viewer=s.who, committee=s.members, bids=s.bids)
         mine = []
-        for row in WarningRepository(uow.session).for_section(section_id):
+        for row in uow.score_warnings.for_section(section_id):
             if s.who in row.payload["experts"]:
                 answered = any(a["expert_id"] == s.who for a in (row.resolution or {}).get("answers", []))
                 mine.append((_warning(row.payload), answered))
@@ -387,11 +377,11 @@ def aggregate_section(
     """The bids' totals from every member's sheets and the machine's price scores; refuses while a sheet is
     missing or a warning unanswered (1117号 (五))."""
     rubric = rubric_of(row.plan["terms"])
-    sheets = [x for x in _all_sheets(SheetRepository(uow.session).for_section(row.section_id)) if x.bid_id in valid]
+    sheets = [x for x in _all_sheets(uow.sheets.for_section(row.section_id)) if x.bid_id in valid]
     result = aggregate_scores(rubric, sheets, {b: {PRICE_ITEM: prices[b]} for b in valid}, committee=list(members))
     answers = [
         WarningAnswer(w.payload["warning_id"], a["expert_id"], bool(a["revised"]), a["reason"], parse_iso(a["at"]))
-        for w in WarningRepository(uow.session).for_section(row.section_id)
+        for w in uow.score_warnings.for_section(row.section_id)
         for a in (w.resolution or {}).get("answers", [])
     ]
     ensure_warnings_resolved(result.warnings, answers)

@@ -20,8 +20,9 @@ from fairbid.domain.award import Candidate
 from fairbid.domain.bid import BidStatus
 from fairbid.domain.errors import InvalidTransition, NotFound, NotPermitted
 from fairbid.domain.evaluation import KMode, RankEntry, RankMethod, TieBreak, rank_bids, review_bid, score_prices
-from fairbid.domain.section import Action, Section, SectionStatus, apply_transition, next_check
+from fairbid.domain.section import Action, Section, SectionStatus, apply_transition
 from fairbid.ledger.chain import LedgerAction
+from fairbid.ledger.snapshot import SubjectType, candidate_snapshot, review_snapshot, section_snapshot
 from fairbid.ports import Clock
 from fairbid.services.evaluation.committee import accepted_members, load_draw
 from fairbid.services.evaluation.terms import (
@@ -35,9 +36,8 @@ from fairbid.services.evaluation.terms import (
     rubric_of,
     valid_bid_ids,
 )
-from fairbid.services.shared.trace import candidate_snapshot, record, review_snapshot, save_section, section_snapshot
-from fairbid.store.evaluation_store import CommitteeRepository, ScoreRepository, SessionRepository, parse_iso
-from fairbid.store.rows import CandidateRow, CommitteeRow
+from fairbid.store.expert_pool import parse_iso
+from fairbid.store.rows import CommitteeRow
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = ["EVALUATION_SESSION", "EvaluationResult", "evaluate_section", "start_due_sessions", "start_evaluation"]
@@ -59,7 +59,7 @@ def _in_evaluation(uow: SqlUnitOfWork, section_id: str, actor: Actor) -> tuple[S
     section = uow.sections.get(section_id)
     if section.status is not SectionStatus.EVALUATION:
         raise InvalidTransition(f"Section {section.code} is {section.status}, not in evaluation.")
-    return section, CommitteeRepository(uow.session).find(section_id)
+    return section, uow.committees.find(section_id)
 
 
 def _no_committee(section: Section) -> NotFound:
@@ -97,7 +97,7 @@ def _not_ready(uow: SqlUnitOfWork, section_id: str, row: CommitteeRow) -> str | 
             "Every drawn expert must accept (or be replaced) before the evaluation starts: "
             f"{sum(1 for s in draw.active if s.status.value != 'accepted')} pending, {len(draw.vacant)} vacant."
         )
-    checked = {a.expert_id for a in SessionRepository(uow.session).for_section(section_id) if a.action == "check_in"}
+    checked = {a.expert_id for a in uow.session_actions.for_section(section_id) if a.action == "check_in"}
     missing = [m for m in accepted_members(draw) if m not in checked]
     if missing:
         return f"{len(missing)} committee members have not checked in at their venue yet."
@@ -119,9 +119,7 @@ def _open_session(
     price: dict[str, Any] = {}
     if passed:
         price, scores = _price_scores(section, terms, passed)
-        ScoreRepository(uow.session).replace_machine(
-            section.id, {b: {PRICE_ITEM: s} for b, s in scores.items()}, now=now
-        )
+        uow.scores.replace_machine(section.id, {b: {PRICE_ITEM: s} for b, s in scores.items()}, now=now)
     reviewed: dict[str, Any] = {bid_id: review_json(r) for bid_id, r in sorted(reviews.items())}
     state = {
         "reviews": reviewed,
@@ -132,11 +130,10 @@ def _open_session(
     row.draw = {**row.draw, "machine": state}
     row.evaluation_started_at = now
     row.updated_at = now
-    record(
-        uow,
+    uow.record(
         actor=actor,
         action=LedgerAction.EVALUATION_STARTED,
-        subject_type="committee",
+        subject_type=SubjectType.COMMITTEE,
         subject_id=section.id,
         payload={
             "members": len(members),
@@ -175,16 +172,12 @@ def start_due_sessions(*, uow: SqlUnitOfWork, clock: Clock) -> list[str]:
     time waits for the next pass, or for the operator's ``start_evaluation``."""
     now = clock.now()
     with uow:
-        due = [
-            row.section_id
-            for row in CommitteeRepository(uow.session).not_started()
-            if parse_iso(row.plan["evaluation_start"]) <= now
-        ]
+        due = [row.section_id for row in uow.committees.not_started() if parse_iso(row.plan["evaluation_start"]) <= now]
     started = []
     for section_id in due:
         with uow:
             section = uow.sections.get(section_id)
-            row = CommitteeRepository(uow.session).get(section_id)
+            row = uow.committees.get(section_id)
             if section.status is not SectionStatus.EVALUATION or _not_ready(uow, section_id, row) is not None:
                 continue
             _open_session(uow, section, row, EVALUATION_SESSION, now)
@@ -195,7 +188,16 @@ def start_due_sessions(*, uow: SqlUnitOfWork, clock: Clock) -> list[str]:
 
 def _fail(uow: SqlUnitOfWork, section: Section, actor: Actor, now: datetime, reason: str) -> EvaluationResult:
     apply_transition(section, Action.FAIL_EVALUATION, actor=actor, now=now, reason=reason)
-    save_section(uow, section, actor=actor, action=LedgerAction.SECTION_FAILED, payload={"reason": reason}, now=now)
+    uow.sections.save(section)
+    uow.record(
+        actor=actor,
+        action=LedgerAction.SECTION_FAILED,
+        subject_type=SubjectType.SECTION,
+        subject_id=section.id,
+        payload={"reason": reason},
+        snapshot=section_snapshot(section),
+        now=now,
+    )
     uow.commit()
     return EvaluationResult(section.id, section.status.value, (), reason)
 
@@ -228,9 +230,7 @@ def evaluate_section(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor
         bids = {b.id: b for b in uow.bids.in_section(section.id)}
         prices = {b: bids[b].data.price for b in valid if bids[b].data is not None}  # type: ignore[union-attr]
         price, scores = _price_scores(section, terms, prices)
-        ScoreRepository(uow.session).replace_machine(
-            section.id, {b: {PRICE_ITEM: s} for b, s in scores.items()}, now=now
-        )
+        uow.scores.replace_machine(section.id, {b: {PRICE_ITEM: s} for b, s in scores.items()}, now=now)
         method = rank_method(terms)
         totals = aggregate_section(uow, row, members, valid, scores) if method is RankMethod.COMPREHENSIVE else {}
         entries = [
@@ -271,26 +271,12 @@ def evaluate_section(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor
         }
         apply_transition(section, Action.FINISH_EVALUATION, actor=actor, now=now)
         section.publicity_ends = now + timedelta(days=section.schedule.publicity_days)
-        uow.records.set_candidates(
-            section.id,
-            [
-                CandidateRow(
-                    section_id=section.id,
-                    rank=c.rank,
-                    bid_id=c.bid_id,
-                    bidder_id=c.bidder_id,
-                    price=c.price,
-                    awarded_at=None,
-                )
-                for c in candidates
-            ],
-        )
+        uow.candidates.replace(section.id, candidates)
         for c in candidates:
-            record(
-                uow,
+            uow.record(
                 actor=actor,
                 action=LedgerAction.EVALUATION_COMPLETED,
-                subject_type="candidate",
+                subject_type=SubjectType.CANDIDATE,
                 subject_id=f"{section.id}:{c.rank}",
                 payload={
                     "method": method.value,
@@ -302,12 +288,11 @@ def evaluate_section(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor
                 snapshot=candidate_snapshot(c.rank, c.bid_id, c.bidder_id, str(c.price), False),
                 now=now,
             )
-        uow.sections.save(section, next_check=next_check(section))
-        record(
-            uow,
+        uow.sections.save(section)
+        uow.record(
             actor=actor,
             action=LedgerAction.SECTION_PUBLICISED,
-            subject_type="section",
+            subject_type=SubjectType.SECTION,
             subject_id=section.id,
             payload={"publicity_ends": section.publicity_ends.isoformat(), "candidates": len(candidates)},
             snapshot=section_snapshot(section),

@@ -26,9 +26,8 @@ from fairbid.crypto.draw import draw_k
 from fairbid.domain.actor import Actor
 from fairbid.domain.errors import NotFound
 from fairbid.domain.section import Section
-from fairbid.ledger.chain import LedgerAction, payload_digest
+from fairbid.ledger.chain import LedgerAction, StoredEntry, payload_digest
 from fairbid.services.tendering.chronograph import compute_beacon
-from fairbid.store.rows import LedgerEntryRow
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = ["BeaconVerification", "DrawCheck", "verify_beacon"]
@@ -94,7 +93,7 @@ def verify_beacon(section_ref: str, *, uow: SqlUnitOfWork, actor: Actor) -> Beac
             raise NotFound(f"The ledger holds no publication or beacon entry for section {section_ref}.")
         bid_entries = uow.ledger.for_subjects({("bid", b.id) for b in uow.bids.in_section(section.id)})
         draws = [e for e in uow.ledger.for_subject("committee", section.id) if e.action in _COMMITTEE_DRAWS]
-        record = uow.records.opening_record(section.id)
+        record = uow.openings.get(section.id)
         record_content = None if record is None else dict(record.content)
     checks: list[DrawCheck] = []
     for entry in (published, revealed, *bid_entries, *draws):
@@ -144,11 +143,11 @@ def _find(uow: SqlUnitOfWork, ref: str) -> Section:
     raise NotFound(f"Section {ref} has no revealed beacon: it has not been opened.")
 
 
-def _last(entries: list[LedgerEntryRow], action: LedgerAction) -> LedgerEntryRow | None:
+def _last(entries: list[StoredEntry], action: LedgerAction) -> StoredEntry | None:
     return next((e for e in reversed(entries) if e.action == action.value), None)
 
 
-def _sealed_at(entries: list[LedgerEntryRow], section_id: str, *, before: int) -> list[str]:
+def _sealed_at(entries: list[StoredEntry], section_id: str, *, before: int) -> list[str]:
     """The envelope digest of every bid whose last entry before ``before`` left it sealed in the section."""
     state: dict[str, str | None] = {}
     for e in entries:

@@ -31,10 +31,10 @@ from fairbid.domain.collusion import BidFacts, CollusionSignalRaised, detect_sec
 from fairbid.domain.errors import Conflict, NotFound
 from fairbid.domain.section import SectionStatus
 from fairbid.ledger.chain import LedgerAction
+from fairbid.ledger.snapshot import SubjectType, collusion_warning_snapshot
 from fairbid.ports import Clock
-from fairbid.services.shared.trace import collusion_warning_snapshot, record
+from fairbid.store.oversight import AuthoringFacts, StoredWarning
 from fairbid.store.uow import SqlUnitOfWork
-from fairbid.store.warning_store import AuthoringFacts, CollusionWarningRepository, StoredWarning
 
 __all__ = [
     "COLLUSION_SCREEN",
@@ -132,7 +132,7 @@ _MARKUP = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 
 def _tender_document_tokens(uow: SqlUnitOfWork, section_id: str) -> list[str]:
     """Words of the newest text or HTML version of the tender document: every bidder may repeat them."""
-    docs = [d for d in uow.records.documents(section_id) if d.media_type.startswith(("text/html", "text/plain"))]
+    docs = [d for d in uow.documents.in_section(section_id) if d.media_type.startswith(("text/html", "text/plain"))]
     newest = max(docs, key=lambda d: d.version_no, default=None)
     if newest is None or not uow.blobs.exists(newest.digest):
         return []
@@ -212,7 +212,7 @@ def _warning_id(section_id: str, payload: dict[str, Any]) -> str:
 def screen_within(uow: SqlUnitOfWork, section_id: str, *, now: datetime) -> list[CollusionWarning]:
     """Screen an opened section inside the caller's open unit of work (no commit): what the chronograph calls
     at the close of the decryption window. Returns every collusion warning of the section."""
-    repo = CollusionWarningRepository(uow.session)
+    repo = uow.collusion_warnings
     bids = [b for b in uow.bids.in_section(section_id) if b.status is BidStatus.DECRYPTED and b.data is not None]
     section = uow.sections.get(section_id)
     names = {k: v.name for k, v in uow.organisations.names([b.bidder_id for b in bids]).items()}
@@ -242,11 +242,10 @@ def screen_within(uow: SqlUnitOfWork, section_id: str, *, now: datetime) -> list
         repo.add(warning_id, section_id, payload["code"], payload, now=now)
         snapshot = collusion_warning_snapshot(payload)
         is_signal = payload["kind"] == "signal"
-        record(
-            uow,
+        uow.record(
             actor=COLLUSION_SCREEN,
             action=LedgerAction.COLLUSION_SIGNAL_RAISED if is_signal else LedgerAction.COLLUSION_RISK_ASSESSED,
-            subject_type="collusion_warning",
+            subject_type=SubjectType.COLLUSION_WARNING,
             subject_id=warning_id,
             payload={
                 "code": payload["code"],
@@ -279,7 +278,7 @@ def _may_read(uow: SqlUnitOfWork, section_id: str, actor: Actor) -> bool:
     if actor.role in (Role.SUPERVISOR, Role.OPERATOR):
         return True
     if actor.role is Role.EXPERT and actor.user_id:
-        members, started = CollusionWarningRepository(uow.session).committee_user_ids(section_id)
+        members, started = uow.collusion_warnings.committee_user_ids(section_id)
         return started is not None and actor.user_id in members
     return False
 
@@ -291,7 +290,7 @@ def list_section_warnings(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) 
     with uow:
         if not _may_read(uow, section_id, actor):
             raise NotFound(_NO_WARNINGS)
-        found = [_view(w) for w in CollusionWarningRepository(uow.session).for_section(section_id)]
+        found = [_view(w) for w in uow.collusion_warnings.for_section(section_id)]
     if not found:
         raise NotFound(_NO_WARNINGS)
     return found

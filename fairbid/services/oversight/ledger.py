@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,30 +19,23 @@ from fairbid.crypto.digest import canonical_json, sm3_hex
 from fairbid.crypto.key import PrivateKey
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.errors import CryptoFailure, InvalidInput, NotFound, NotPermitted
-from fairbid.ledger.chain import GENESIS_HASH, ChainBreak, EntryContent, subject_digest, verify_chain
+from fairbid.ledger.chain import ChainBreak, EntryContent, StoredEntry, subject_digest, verify_chain
 from fairbid.ledger.export import build_export, entry_json, entry_leaf, receipt_proof
 from fairbid.ledger.head import HeadVerifier, KeyHeadSigner, SignedTreeHead, sign_tree_head, verify_tree_head
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree, verify_consistency
-from fairbid.ledger.sealed import SEALED, SealedRecord, check_sealed
-from fairbid.ports import Clock
-from fairbid.services.evaluation.committee import load_draw, seat_no
-from fairbid.services.shared.trace import (
+from fairbid.ledger.sealed import SEALED, check_sealed
+from fairbid.ledger.snapshot import (
     bid_snapshot,
     candidate_snapshot,
     collusion_warning_snapshot,
     objection_snapshot,
     review_snapshot,
     score_sheet_snapshot,
-    sealed_fields,
     section_snapshot,
 )
-from fairbid.store.database import READ_ONLY
-from fairbid.store.evaluation_store import CommitteeRepository, SheetRepository
-from fairbid.store.ledger_store import HeadRepository, SqlNodeStore, backfill_merkle_nodes
-from fairbid.store.objection_store import ObjectionRepository
-from fairbid.store.rows import LedgerEntryRow, SealedEntryRow
+from fairbid.ports import Clock
+from fairbid.services.evaluation.committee import load_draw, seat_no
 from fairbid.store.uow import SqlUnitOfWork
-from fairbid.store.warning_store import CollusionWarningRepository
 
 __all__ = [
     "LedgerReport",
@@ -85,7 +78,7 @@ _MUST_EXIST = ("bid", "opening_record", "candidate", "objection", "collusion_war
 _NO_PAYLOAD: Mapping[str, Any] = {"payload": "missing"}  # digests to nothing any entry recorded
 
 
-def _content(row: LedgerEntryRow) -> EntryContent:
+def _content(row: StoredEntry) -> EntryContent:
     return EntryContent(
         seq=row.seq,
         recorded_at=row.recorded_at,
@@ -123,19 +116,19 @@ def verify_ledger(
     with uow:
         latest: dict[tuple[str, str], tuple[int, str]] = {}
         head: list[str] = []
-        heads = _distinct_heads([*HeadRepository(uow.session).all(), *held_heads])
+        heads = _distinct_heads([*uow.heads.all(), *held_heads])
         wanted = {h.tree_size for h in heads}
         nodes = MemoryNodeStore()
         tree = MerkleTree(nodes)
         roots: dict[int, bytes] = {0: tree.root()} if 0 in wanted else {}
         merkle: list[ChainBreak] = []
-        sealed = [_sealed_record(r) for r in uow.sealed.all()]
+        sealed = uow.sealed.records()
         released_at = {r.released_seq for r in sealed if r.released_seq is not None}
         released: dict[int, EntryContent] = {}
         anchors: dict[str, dict[str, tuple[int, str]]] = {"sealed_log_head": {}, "sealed_anchor": {}}
 
         def walk() -> Iterator[tuple[EntryContent, str, Mapping[str, Any] | None]]:
-            for row in uow.ledger.iter_rows():
+            for row in uow.ledger.iter_entries():
                 if row.subject_digest is not None:
                     latest[(row.subject_type, row.subject_id)] = (row.seq, row.subject_digest)
                 if row.seq in released_at:
@@ -173,11 +166,6 @@ def verify_ledger(
         mismatches.sort(key=lambda b: b.seq)
     root = tree.root().hex() if count else None
     return LedgerReport(count, head[0] if head else None, chain_break, mismatches, len(heads), root, merkle)
-
-
-def _sealed_record(row: SealedEntryRow) -> SealedRecord:
-    content = EntryContent(seq=-1, prev_hash=GENESIS_HASH, **sealed_fields(row))
-    return SealedRecord(row.section_id, row.position, row.commitment, row.link, content, row.payload, row.released_seq)
 
 
 def _distinct_heads(heads: Sequence[SignedTreeHead]) -> list[SignedTreeHead]:
@@ -241,12 +229,12 @@ def _current_digests(uow: SqlUnitOfWork) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for bid in uow.bids.all():
         out[("bid", bid.id)] = subject_digest(bid_snapshot(bid))
-    objections = ObjectionRepository(uow.session)
+    objections = uow.objections
     for section in uow.sections.list_all():
         out[("section", section.id)] = subject_digest(section_snapshot(section))
         for o in objections.in_section(section.id):
             out[("objection", o.id)] = subject_digest(objection_snapshot(o))
-    committees, sheets = CommitteeRepository(uow.session), SheetRepository(uow.session)
+    committees, sheets = uow.committees, uow.sheets
     for row in committees.all_rows():
         machine = row.draw.get("machine")
         if machine:  # the review and its verdicts, tracked from the session's start
@@ -255,12 +243,12 @@ def _current_digests(uow: SqlUnitOfWork) -> dict[tuple[str, str], str]:
         for sheet in sheets.for_section(row.section_id):
             key = ("score_sheet", f"{row.section_id}:{seat_no(draw, sheet.expert_id)}")
             out[key] = subject_digest(score_sheet_snapshot(dict(sheet.sheet["bids"])))
-    for w in CollusionWarningRepository(uow.session).all():
+    for w in uow.collusion_warnings.all():
         out[("collusion_warning", w.id)] = subject_digest(collusion_warning_snapshot(w.payload))
-    for rec in uow.records.opening_records():
+    for rec in uow.openings.all():
         # the record's own content is rehashed, so an edited price in it shows too
         out[("opening_record", rec.section_id)] = subject_digest({"digest": sm3_hex(canonical_json(rec.content))})
-    for c in uow.records.all_candidates():
+    for c in uow.candidates.all():
         out[("candidate", f"{c.section_id}:{c.rank}")] = subject_digest(
             candidate_snapshot(c.rank, c.bid_id, c.bidder_id, str(c.price), c.awarded_at is not None)
         )
@@ -272,17 +260,15 @@ _WITHHELD_SUBJECTS = frozenset({"expert"})
 changed) could say who sits on a committee before the result (招标投标法 第三十七条). Auditors see them."""
 
 
-def list_ledger(*, uow: SqlUnitOfWork, actor: Actor, after: int = -1, limit: int = 100) -> list[LedgerEntryRow]:
+def list_ledger(*, uow: SqlUnitOfWork, actor: Actor, after: int = -1, limit: int = 100) -> list[StoredEntry]:
     """The public entries in order. Entries about sealed bids are not in the ledger before their opening; entries
     from before that rule (``embargo_section_id``) stay hidden until theirs. Expert IDs are withheld."""
     with uow:
         sealed = {s.id for s in uow.sections.list_all() if s.status.bids_are_secret}
         rows = uow.ledger.visible(sealed_section_ids=sealed, limit=min(limit, 1000), after=after)
-        uow.session.expunge_all()
-    for row in rows:
-        if row.subject_type in _WITHHELD_SUBJECTS and actor.role not in _AUDITORS:
-            row.subject_id = "withheld"
-    return rows
+    if actor.role in _AUDITORS:
+        return rows
+    return [replace(r, subject_id="withheld") if r.subject_type in _WITHHELD_SUBJECTS else r for r in rows]
 
 
 def publish_head(
@@ -305,15 +291,15 @@ def publish_head(
     with uow:
         last_seq, _ = uow.ledger.lock_head()
         size = last_seq + 1
-        repo = HeadRepository(uow.session)
+        repo = uow.heads
         latest = repo.latest()
         if size == 0 or (latest is not None and latest.tree_size >= size):
             return None
         window = int(interval.total_seconds() * 1000)
         if not force and latest is not None and _epoch_ms(now) // window <= latest.timestamp_ms // window:
             return None
-        backfill_merkle_nodes(uow.session)  # entries recorded before the Merkle log, if any
-        root = MerkleTree(SqlNodeStore(uow.session, size)).root()
+        uow.ledger.backfill()  # entries recorded before the Merkle log, if any
+        root = uow.ledger.merkle(size).root()
         head = sign_tree_head(size, root, now=now, signer=KeyHeadSigner(platform_key))
         repo.add(head, suite=platform_key.suite.value, published_at=now)
         uow.commit()
@@ -327,26 +313,7 @@ def _epoch_ms(moment: datetime) -> int:
 def list_heads(*, uow: SqlUnitOfWork) -> list[tuple[SignedTreeHead, datetime]]:
     """Every signed head ever published, smallest first, with its publication time (public)."""
     with uow:
-        return HeadRepository(uow.session).published()
-
-
-def _proof_reads(uow: SqlUnitOfWork) -> None:
-    """Open the unit of work's connection for a proof's reads (call first thing inside ``with uow``).
-
-    On PostgreSQL the reads run in autocommit: no BEGIN and no ROLLBACK, two of a proof's round trips. No
-    transaction is needed to keep them consistent: the head is read first, every entry it covers committed
-    before it was signed (``publish_head`` holds the appenders' lock), rows are never updated, and each later
-    statement sees a snapshot at least as new (under READ COMMITTED, PostgreSQL's default, statements inside
-    a transaction get their own snapshots anyway). The pool restores the isolation level when the connection
-    is returned (``tests/ledger/test_ledger_proof_reads.py`` checks the next unit of work rolls back). SQLite
-    keeps its transaction (its BEGIN costs no round trip) but begins deferred, without the write lock the
-    engine's begin hook otherwise takes: under WAL the reads see a snapshot and never wait on an appender.
-    """
-    session = uow.session
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    else:  # SQLite: a deferred BEGIN, so a proof never queues behind a writer holding the lock
-        session.connection(execution_options={READ_ONLY: True})
+        return uow.heads.published()
 
 
 def prove_entry(seq: int, *, uow: SqlUnitOfWork) -> dict[str, Any]:
@@ -360,13 +327,13 @@ def prove_entry(seq: int, *, uow: SqlUnitOfWork) -> dict[str, Any]:
     (``export.verify_receipt_proof``); the tree's frontier is not read — a proof does not need it.
     """
     with uow:
-        _proof_reads(uow)
-        head, entry = HeadRepository(uow.session).latest_and_entry(seq)
+        uow.read_only()
+        head, entry = uow.heads.latest_and_entry(seq)
         if head is None or not 0 <= seq < head.tree_size:
             raise NotFound(f"No published head covers ledger entry {seq} yet; heads follow section transitions.")
         if entry is None:
             raise NotFound(f"Ledger entry {seq} does not exist.")
-        tree = MerkleTree(SqlNodeStore(uow.session, head.tree_size), load_frontier=False)
+        tree = uow.ledger.merkle(head.tree_size, load_frontier=False)
         return receipt_proof(tree, seq=seq, entry_hash=entry, head=head)
 
 
@@ -378,8 +345,8 @@ def ledger_receipt(commitment: str, *, uow: SqlUnitOfWork) -> dict[str, Any]:
     ``fairbid ledger prove --commitment C``) gives the entry, its position and its inclusion proof.
     """
     with uow:
-        _proof_reads(uow)
-        head = HeadRepository(uow.session).latest()
+        uow.read_only()
+        head = uow.heads.latest()
         return {
             "entry_commitment": commitment,
             "tree_head": None if head is None else head.to_json(),
@@ -397,7 +364,7 @@ def prove_commitment(commitment: str, *, uow: SqlUnitOfWork) -> dict[str, Any]:
     if not _HEX64.match(commitment):
         raise InvalidInput("A commitment is 64 lower-case hex digits.", field="commitment")
     with uow:
-        sealed = uow.sealed.get(commitment)
+        sealed = uow.sealed.find(commitment)
         if sealed is None or sealed.released_seq is None:
             raise NotFound("No ledger entry has this commitment yet; entries about bids join it at the opening.")
         seq = sealed.released_seq
@@ -411,9 +378,9 @@ def prove_commitment(commitment: str, *, uow: SqlUnitOfWork) -> dict[str, Any]:
             "tree_head": None,
             "inclusion": None,
         }
-        head = HeadRepository(uow.session).latest()
+        head = uow.heads.latest()
         if head is not None and seq < head.tree_size:
-            tree = MerkleTree(SqlNodeStore(uow.session, head.tree_size), load_frontier=False)
+            tree = uow.ledger.merkle(head.tree_size, load_frontier=False)
             out.update(receipt_proof(tree, seq=seq, entry_hash=row.entry_hash, head=head))
         return out
 
@@ -421,10 +388,10 @@ def prove_commitment(commitment: str, *, uow: SqlUnitOfWork) -> dict[str, Any]:
 def consistency_proof(first: int, second: int, *, uow: SqlUnitOfWork) -> list[str]:
     """The RFC 9162 consistency proof between two published head sizes (hex hashes)."""
     with uow:
-        _proof_reads(uow)
-        if not 0 <= first <= second or not HeadRepository(uow.session).has_size(second):
+        uow.read_only()
+        if not 0 <= first <= second or not uow.heads.has_size(second):
             raise InvalidInput(f"No consistency proof from {first} to {second}: {second} is not a published head size.")
-        tree = MerkleTree(SqlNodeStore(uow.session, second), load_frontier=False)
+        tree = uow.ledger.merkle(second, load_frontier=False)
         return [h.hex() for h in tree.consistency_proof(first, second)]
 
 
@@ -436,8 +403,8 @@ def export_ledger(*, uow: SqlUnitOfWork, actor: Actor, inclusion: Sequence[int] 
     if actor.role not in _AUDITORS:
         raise NotPermitted("Only the centre and the supervisor export the whole ledger.")
     with uow:
-        heads = HeadRepository(uow.session).all()
+        heads = uow.heads.all()
         top = heads[-1].tree_size if heads else 0
-        entries = [entry_json(_content(r), r.entry_hash, payload=r.payload) for r in uow.ledger.iter_rows()]
-        tree = MerkleTree(SqlNodeStore(uow.session, top))
+        entries = [entry_json(_content(r), r.entry_hash, payload=r.payload) for r in uow.ledger.iter_entries()]
+        tree = uow.ledger.merkle(top)
         return build_export(entries, tree=tree, heads=heads, inclusion=[s for s in inclusion if s < top])

@@ -25,10 +25,9 @@ from fairbid.domain.collusion import CollusionSignalRaised, SignalCode, Strength
 from fairbid.domain.errors import NotPermitted
 from fairbid.domain.section import Section, SectionStatus
 from fairbid.ports import Clock
-from fairbid.store.evaluation_store import CommitteeRepository
+from fairbid.store.oversight import StoredWarning
 from fairbid.store.rows import CommitteeRow
 from fairbid.store.uow import SqlUnitOfWork
-from fairbid.store.warning_store import CollusionWarningRepository, StoredWarning
 
 __all__ = ["OPENED", "SupervisionOverview", "leads_for_supervisor", "supervision_overview"]
 
@@ -54,7 +53,7 @@ class _Platform:
 
 def _load(uow: SqlUnitOfWork) -> _Platform:
     sections = sorted((s for s in uow.sections.list_all() if s.status in OPENED), key=lambda s: s.code)
-    committees = CommitteeRepository(uow.session)
+    committees = uow.committees
     tenders, bids, bidder_ids = [], [], set()
     raw: list[tuple[str, str, float, bool, bool, Any]] = []
     for s in sections:
@@ -69,7 +68,7 @@ def _load(uow: SqlUnitOfWork) -> _Platform:
                 item_classes=(s.kind.value,),
             )
         )
-        won = {c.bid_id for c in uow.records.candidates(s.id) if c.awarded_at is not None}
+        won = {c.bid_id for c in uow.candidates.in_section(s.id) if c.awarded_at is not None}
         failed_review = _failed_review(committees.find(s.id))
         for b in uow.bids.in_section(s.id):
             if b.data is None or b.status not in (BidStatus.DECRYPTED, BidStatus.REJECTED):
@@ -83,7 +82,7 @@ def _load(uow: SqlUnitOfWork) -> _Platform:
         bids.append(BidRecord(code, labels.get(bidder, bidder), price, winner, disq, b.submitted_at))
     by_id = {s.id: s.code for s in sections}
     warnings: dict[str, list[StoredWarning]] = {}
-    for w in CollusionWarningRepository(uow.session).all():
+    for w in uow.collusion_warnings.all():
         if w.section_id in by_id:
             warnings.setdefault(by_id[w.section_id], []).append(w)
     return _Platform(sections, tenders, bids, warnings, labels)

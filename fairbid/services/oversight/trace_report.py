@@ -16,11 +16,8 @@ from typing import Any
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.errors import NotFound, NotPermitted
 from fairbid.domain.section import SectionStatus
-from fairbid.ledger.merkle import MerkleTree
+from fairbid.ledger.chain import StoredEntry
 from fairbid.services.shared.participation import expert_names_visible
-from fairbid.store.evaluation_store import CommitteeRepository
-from fairbid.store.ledger_store import HeadRepository, SqlNodeStore
-from fairbid.store.rows import LedgerEntryRow
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = ["DECISIONS", "Draw", "Finding", "MachineShare", "TraceEvent", "TraceReport", "trace_report"]
@@ -146,7 +143,7 @@ class TraceReport:
     proofs: dict[int, list[str]] = field(default_factory=dict)
 
 
-def _belongs(row: LedgerEntryRow, section_id: str, bid_ids: set[str]) -> bool:
+def _belongs(row: StoredEntry, section_id: str, bid_ids: set[str]) -> bool:
     if row.embargo_section_id == section_id or row.subject_id == section_id:
         return True
     if row.subject_id.startswith(section_id + ":") or (row.subject_type == "bid" and row.subject_id in bid_ids):
@@ -155,7 +152,7 @@ def _belongs(row: LedgerEntryRow, section_id: str, bid_ids: set[str]) -> bool:
     return payload.get("section_id") == section_id
 
 
-def _about_bids(row: LedgerEntryRow, section_id: str) -> bool:
+def _about_bids(row: StoredEntry, section_id: str) -> bool:
     return row.embargo_section_id == section_id or row.subject_type == "bid"
 
 
@@ -197,7 +194,7 @@ def trace_report(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> TraceR
         # who bid stays secret from everyone, the centre included, until an opening (招标投标法 第二十二条)
         hide_bids = section.bids_sealed and actor.role is not Role.MACHINE
         # who sits on the committee, only as committee_view shows it (法 第三十七条)
-        show_experts = expert_names_visible(uow, section, CommitteeRepository(uow.session).find(section_id), actor)
+        show_experts = expert_names_visible(uow, section, uow.committees.find(section_id), actor)
         rows = [
             (
                 r.seq,
@@ -212,7 +209,7 @@ def trace_report(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> TraceR
                 dict(r.payload or {}),
                 r.entry_hash,
             )
-            for r in uow.ledger.iter_rows()
+            for r in uow.ledger.iter_entries()
             if _belongs(r, section_id, bid_ids) and not (hide_bids and _about_bids(r, section_id))
         ]
         person_ids = {r[4] for r in rows if r[2] == "person"}
@@ -224,10 +221,10 @@ def trace_report(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> TraceR
                 continue
         org_ids = sorted({r[5] for r in rows if r[5]})
         orgs = {oid: org.name for oid, org in uow.organisations.names(org_ids).items()}
-        head = HeadRepository(uow.session).latest()
+        head = uow.heads.latest()
         proofs: dict[int, list[str]] = {}
         if head is not None:
-            tree = MerkleTree(SqlNodeStore(uow.session, head.tree_size))
+            tree = uow.ledger.merkle(head.tree_size)
             for r in rows:
                 if r[0] < head.tree_size:
                     proofs[r[0]] = [h.hex() for h in tree.inclusion_proof(r[0], head.tree_size)]

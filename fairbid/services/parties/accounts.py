@@ -15,8 +15,8 @@ from fairbid.domain.credit_code import validate_credit_code
 from fairbid.domain.errors import Duplicate, InvalidInput, NotAuthenticated, NotFound, NotPermitted
 from fairbid.domain.party import Organisation, User
 from fairbid.ledger.chain import LedgerAction
+from fairbid.ledger.snapshot import SubjectType
 from fairbid.ports import Clock, RandomSource
-from fairbid.services.shared.trace import record
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = [
@@ -73,11 +73,10 @@ def register_organisation(cmd: RegisterOrganisation, *, uow: SqlUnitOfWork, cloc
             raise Duplicate(f"An organisation with credit code {code} is already registered.", field="credit_code")
         org = Organisation(id=str(uuid.uuid4()), name=name, credit_code=code, region=cmd.region)
         uow.organisations.add(org, now=now)
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.ORGANISATION_REGISTERED,
-            subject_type="organisation",
+            subject_type=SubjectType.ORGANISATION,
             subject_id=org.id,
             payload={"name": org.name, "credit_code": code, "region": cmd.region},
             now=now,
@@ -119,11 +118,10 @@ def create_user(cmd: CreateUser, *, uow: SqlUnitOfWork, clock: Clock, actor: Act
             organisation_id=cmd.organisation_id,
         )
         uow.users.add(user, password_hash=hash_password(cmd.password), now=now)
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.USER_CREATED,
-            subject_type="user",
+            subject_type=SubjectType.USER,
             subject_id=user.id,
             payload={
                 "username": user.username,

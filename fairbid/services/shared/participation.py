@@ -13,7 +13,6 @@ from fairbid.domain.actor import Actor, Role
 from fairbid.domain.expert import committee_names_visible
 from fairbid.domain.section import Section, SectionStatus
 from fairbid.services.evaluation.committee import accepted_members, load_draw
-from fairbid.store.evaluation_store import CommitteeRepository, ExpertRepository, SessionRepository
 from fairbid.store.rows import CommitteeRow
 from fairbid.store.uow import SqlUnitOfWork
 
@@ -49,7 +48,7 @@ class CommitteeView:
 def _pool_id(uow: SqlUnitOfWork, actor: Actor) -> str | None:
     if actor.role is not Role.EXPERT or not actor.user_id:
         return None
-    mine = ExpertRepository(uow.session).by_user(actor.user_id)
+    mine = uow.experts.by_user(actor.user_id)
     return None if mine is None else mine.id
 
 
@@ -77,15 +76,13 @@ def committee_view(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> Comm
     expert always sees their own seat."""
     with uow:
         section = uow.sections.get(section_id)
-        row = CommitteeRepository(uow.session).get(section_id)
+        row = uow.committees.get(section_id)
         started = row.evaluation_started_at is not None
         visible = expert_names_visible(uow, section, row, actor)
         me = _pool_id(uow, actor)
         draw = load_draw(row)
-        names = ExpertRepository(uow.session).rows(s.expert_id for s in draw.seats) if visible or me else {}
-        checked = {
-            a.expert_id for a in SessionRepository(uow.session).for_section(section_id) if a.action == "check_in"
-        }
+        names = uow.experts.rows(s.expert_id for s in draw.seats) if visible or me else {}
+        checked = {a.expert_id for a in uow.session_actions.for_section(section_id) if a.action == "check_in"}
         seats = []
         for s in draw.seats:
             show = visible or s.expert_id == me

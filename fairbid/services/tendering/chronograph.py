@@ -17,16 +17,9 @@ from fairbid.domain.award import savings_rate
 from fairbid.domain.bid import BidStatus, reject_undecrypted
 from fairbid.domain.section import Action, DueEvent, Section, apply_transition, due_events, next_check
 from fairbid.ledger.chain import LedgerAction
+from fairbid.ledger.snapshot import SubjectType, bid_snapshot, candidate_snapshot, section_snapshot
 from fairbid.ports import Clock, UploadsInCheck
 from fairbid.services.oversight.collusion import screen_within
-from fairbid.services.shared.trace import (
-    bid_snapshot,
-    candidate_snapshot,
-    record,
-    release_sealed,
-    sealed_anchor,
-    section_snapshot,
-)
 from fairbid.store.rows import OpeningRecordRow
 from fairbid.store.uow import SqlUnitOfWork
 
@@ -84,7 +77,7 @@ def advance_clock(
                 break
             applied.append(_apply(uow, section, due[0], now, cut_off))
         upcoming = next_check(section)
-        uow.sections.save(section, next_check=upcoming)
+        uow.sections.save(section)
         uow.commit()
     return AdvanceResult(section.id, tuple(applied), section.status.value, upcoming)
 
@@ -128,11 +121,10 @@ def _log(
     now: datetime,
     payload: dict[str, object],
 ) -> None:
-    record(
-        uow,
+    uow.record(
         actor=CHRONOGRAPH,
         action=action,
-        subject_type="section",
+        subject_type=SubjectType.SECTION,
         subject_id=section.id,
         payload={"due_at": event.due_at.isoformat(), **payload},
         snapshot=section_snapshot(section),
@@ -160,11 +152,11 @@ def _open_bids(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datet
             "and the section must be re-tendered (招标投标法 第二十八条, 条例 第四十四条)."
         )
         apply_transition(section, Action.FAIL_FOR_TOO_FEW_BIDS, actor=CHRONOGRAPH, now=now, reason=reason)
-        payload = {"reason": reason, "bids": len(sealed), "sealed_anchor": sealed_anchor(uow, section.id), **timing}
+        payload = {"reason": reason, "bids": len(sealed), "sealed_anchor": uow.sealed_anchor(section.id), **timing}
         _log(uow, section, LedgerAction.SECTION_FAILED, event, now, payload)
         return Action.FAIL_FOR_TOO_FEW_BIDS
     apply_transition(section, Action.OPEN_BIDS, actor=CHRONOGRAPH, now=now)
-    released_head = release_sealed(uow, section.id)
+    released_head = uow.release_sealed(section.id)
     seed_hex = uow.sections.seed(section.id)
     if seed_hex is None:
         raise RuntimeError(f"section {section.id} was published without a seed")
@@ -172,11 +164,10 @@ def _open_bids(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datet
     beacon = compute_beacon(bytes.fromhex(seed_hex), digests, section.id)
     section.beacon = beacon.hex()
     k = draw_k(beacon, section.k_values)
-    record(
-        uow,
+    uow.record(
         actor=CHRONOGRAPH,
         action=LedgerAction.BEACON_REVEALED,
-        subject_type="section",
+        subject_type=SubjectType.SECTION,
         subject_id=section.id,
         payload={
             "seed": seed_hex,
@@ -200,11 +191,10 @@ def _close_decryption(uow: SqlUnitOfWork, section: Section, event: DueEvent, now
     for bid in bids:
         if reject_undecrypted(bid):
             uow.bids.save(bid)
-            record(
-                uow,
+            uow.record(
                 actor=CHRONOGRAPH,
                 action=LedgerAction.BID_REJECTED,
-                subject_type="bid",
+                subject_type=SubjectType.BID,
                 subject_id=bid.id,
                 payload={"reason": bid.reject_reason},
                 snapshot=bid_snapshot(bid),
@@ -234,15 +224,12 @@ def _close_decryption(uow: SqlUnitOfWork, section: Section, event: DueEvent, now
         ],
     }
     digest = sm3_hex(canonical_json(content))
-    uow.records.put_opening_record(
-        OpeningRecordRow(section_id=section.id, published_at=now, content=content, digest=digest)
-    )
+    uow.openings.put(OpeningRecordRow(section_id=section.id, published_at=now, content=content, digest=digest))
     apply_transition(section, Action.CLOSE_DECRYPTION, actor=CHRONOGRAPH, now=now)
-    record(
-        uow,
+    uow.record(
         actor=CHRONOGRAPH,
         action=LedgerAction.OPENING_RECORD_PUBLISHED,
-        subject_type="opening_record",
+        subject_type=SubjectType.OPENING_RECORD,
         subject_id=section.id,
         payload={"digest": digest},
         snapshot={"digest": digest},
@@ -254,16 +241,15 @@ def _close_decryption(uow: SqlUnitOfWork, section: Section, event: DueEvent, now
 
 def _award(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime) -> None:
     """Publicity over with no objection pending: rank 1 wins (条例 第五十五条, state-funded)."""
-    candidates = uow.records.candidates(section.id)
+    candidates = uow.candidates.in_section(section.id)
     winner = candidates[0]
     winner.awarded_at = now
     rate = savings_rate(section.ceiling_price, winner.price)
     apply_transition(section, Action.AWARD, actor=CHRONOGRAPH, now=now)
-    record(
-        uow,
+    uow.record(
         actor=CHRONOGRAPH,
         action=LedgerAction.SECTION_AWARDED,
-        subject_type="candidate",
+        subject_type=SubjectType.CANDIDATE,
         subject_id=f"{section.id}:{winner.rank}",
         payload={
             "section_id": section.id,

@@ -24,12 +24,11 @@ from fairbid.domain.section import (
     SectionKind,
     SectionStatus,
     apply_transition,
-    next_check,
     validate_schedule,
 )
 from fairbid.ledger.chain import LedgerAction
+from fairbid.ledger.snapshot import SubjectType, section_snapshot
 from fairbid.ports import Clock
-from fairbid.services.shared.trace import record, section_snapshot
 from fairbid.services.tendering.section import get_section
 from fairbid.store.blob import LocalBlobStore
 from fairbid.store.rows import DocumentRow
@@ -129,28 +128,26 @@ def check_section_document(
             section.kind = SectionKind(form.project_type.value)
             section.estimated_price = form.estimated_price
             section.ceiling_price = form.ceiling_price
-            version_no = len({d.version_no for d in uow.records.documents(section.id)}) + 1
+            version_no = len({d.version_no for d in uow.documents.in_section(section.id)}) + 1
             files = _store_rendered(
                 uow, blobs, rendered, section_id=section.id, version_no=version_no, kind="tender_document", now=now
             )
             section.document_digest = rendered.pdf.sm3
             payload["version_no"] = version_no
             payload["files"] = files
-            record(
-                uow,
+            uow.record(
                 actor=actor,
                 action=LedgerAction.DOCUMENT_VERSION_ADDED,
-                subject_type="section",
+                subject_type=SubjectType.SECTION,
                 subject_id=section.id,
                 payload={"version_no": version_no, "files": payload["files"]},
                 now=now,
             )
-            uow.sections.save(section, next_check=None)
-        record(
-            uow,
+            uow.sections.save(section)
+        uow.record(
             actor=Actor(role=Role.MACHINE, job="rule-catalog"),
             action=LedgerAction.SECTION_CHECKED,
-            subject_type="section",
+            subject_type=SubjectType.SECTION,
             subject_id=section.id,
             payload=payload,
             snapshot=section_snapshot(section),
@@ -212,17 +209,16 @@ def amend_section_document(
         if form.ceiling_price is not None:
             section.ceiling_price = form.ceiling_price
         section.estimated_price = form.estimated_price
-        version_no = len({d.version_no for d in uow.records.documents(section.id)}) + 1
+        version_no = len({d.version_no for d in uow.documents.in_section(section.id)}) + 1
         files = _store_rendered(
             uow, blobs, rendered, section_id=section.id, version_no=version_no, kind="amendment", now=now
         )
         section.document_digest = rendered.pdf.sm3
-        uow.sections.save(section, next_check=next_check(section))
-        record(
-            uow,
+        uow.sections.save(section)
+        uow.record(
             actor=actor,
             action=LedgerAction.DOCUMENT_VERSION_ADDED,
-            subject_type="section",
+            subject_type=SubjectType.SECTION,
             subject_id=section.id,
             payload={
                 "version_no": version_no,
@@ -253,7 +249,7 @@ def _store_rendered(
     """Put each rendered file in the blob store and list it as a document version; returns name → SM3."""
     for f in rendered.files():
         digest = blobs.put(io.BytesIO(f.content))[0]
-        uow.records.add_document(
+        uow.documents.add(
             DocumentRow(
                 id=str(uuid.uuid4()),
                 section_id=section_id,
@@ -284,7 +280,7 @@ def list_section_documents(section_id: str, *, uow: SqlUnitOfWork, actor: Actor)
     """Every version of a section's tender document; public once published, drafts only to their preparers."""
     section = get_section(section_id, uow=uow, actor=actor)
     with uow:
-        rows = uow.records.documents(section.id)
+        rows = uow.documents.in_section(section.id)
     return [DocumentFile(r.version_no, r.kind, r.filename, r.media_type, r.digest, r.size, r.created_at) for r in rows]
 
 

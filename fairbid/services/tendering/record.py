@@ -39,8 +39,8 @@ def section_record(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> Sect
     """Everything public about a section; nothing about bids before the opening (招标投标法 第二十二条)."""
     section = get_section(section_id, uow=uow, actor=actor)
     with uow:
-        rec = uow.records.opening_record(section.id)
-        cands = uow.records.candidates(section.id)
+        rec = uow.openings.get(section.id)
+        cands = uow.candidates.in_section(section.id)
         orgs = uow.organisations.names([c.bidder_id for c in cands])
     lines = [
         CandidateLine(c.rank, orgs[c.bidder_id].name, orgs[c.bidder_id].credit_code, c.price, c.awarded_at)

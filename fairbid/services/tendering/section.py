@@ -16,12 +16,11 @@ from fairbid.domain.section import (
     Section,
     SectionKind,
     apply_transition,
-    next_check,
     validate_schedule,
 )
 from fairbid.ledger.chain import LedgerAction
+from fairbid.ledger.snapshot import SubjectType, section_snapshot
 from fairbid.ports import Clock, RandomSource
-from fairbid.services.shared.trace import record, save_section, sealed_anchor, section_snapshot
 from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = [
@@ -72,11 +71,10 @@ def create_project(cmd: CreateProject, *, uow: SqlUnitOfWork, clock: Clock, acto
             raise Duplicate(f"Project code {cmd.code} is taken.", field="code")
         project = Project(str(uuid.uuid4()), cmd.code, cmd.name, cmd.tenderee_id, cmd.agency_id, now)
         uow.projects.add(project)
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.PROJECT_CREATED,
-            subject_type="project",
+            subject_type=SubjectType.PROJECT,
             subject_id=project.id,
             payload={
                 "code": cmd.code,
@@ -135,11 +133,10 @@ def create_section(cmd: CreateSection, *, uow: SqlUnitOfWork, clock: Clock, acto
             k_values=cmd.k_values,
         )
         uow.sections.add(section, now=now)
-        record(
-            uow,
+        uow.record(
             actor=actor,
             action=LedgerAction.SECTION_CREATED,
-            subject_type="section",
+            subject_type=SubjectType.SECTION,
             subject_id=section.id,
             payload=section_snapshot(section),
             snapshot=section_snapshot(section),
@@ -167,12 +164,11 @@ def publish_section(
         seed = random.token_bytes(32)
         uow.sections.set_seed(section.id, seed.hex())
         section.seed_commitment = sm3_hex(seed)
-        uow.sections.save(section, next_check=next_check(section))
-        record(
-            uow,
+        uow.sections.save(section)
+        uow.record(
             actor=actor,
             action=LedgerAction.SECTION_PUBLISHED,
-            subject_type="section",
+            subject_type=SubjectType.SECTION,
             subject_id=section.id,
             payload={"seed_commitment": section.seed_commitment, "document_digest": section.document_digest},
             snapshot=section_snapshot(section),
@@ -192,8 +188,17 @@ def cancel_section(section_id: str, reason: str, *, uow: SqlUnitOfWork, clock: C
         if actor.organisation_id != section.tenderee_id and actor.role is not Role.MACHINE:
             raise NotPermitted("Only this section's tenderee may cancel it.")
         apply_transition(section, Action.CANCEL, actor=actor, now=now, reason=reason)
-        payload = {"reason": reason, "sealed_anchor": sealed_anchor(uow, section.id)}
-        save_section(uow, section, actor=actor, action=LedgerAction.SECTION_CANCELLED, payload=payload, now=now)
+        payload = {"reason": reason, "sealed_anchor": uow.sealed_anchor(section.id)}
+        uow.sections.save(section)
+        uow.record(
+            actor=actor,
+            action=LedgerAction.SECTION_CANCELLED,
+            subject_type=SubjectType.SECTION,
+            subject_id=section.id,
+            payload=payload,
+            snapshot=section_snapshot(section),
+            now=now,
+        )
         uow.commit()
     return section
 
@@ -206,7 +211,16 @@ def sign_contract(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: A
         if actor.organisation_id != section.tenderee_id:
             raise NotPermitted("Only this section's tenderee signs its contract.")
         apply_transition(section, Action.SIGN_CONTRACT, actor=actor, now=now)
-        save_section(uow, section, actor=actor, action=LedgerAction.SECTION_CONTRACTED, payload={}, now=now)
+        uow.sections.save(section)
+        uow.record(
+            actor=actor,
+            action=LedgerAction.SECTION_CONTRACTED,
+            subject_type=SubjectType.SECTION,
+            subject_id=section.id,
+            payload={},
+            snapshot=section_snapshot(section),
+            now=now,
+        )
         uow.commit()
     return section
 

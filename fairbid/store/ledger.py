@@ -3,14 +3,13 @@
 ``SqlNodeStore`` is the ``fairbid.ledger.merkle.NodeStore`` over the entry table (option 1 of docs/ledger.md):
 the row a new leaf completes is held until the entry row is inserted with it, in the same unit of work, so
 an entry and its Merkle nodes commit together or not at all. ``HeadRepository`` keeps every signed tree head
-ever published (the public page shows them all, so a split view is caught when two readers compare).
-"""
+ever published (the public page shows them all, so a split view is caught when two readers compare)."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -18,14 +17,22 @@ from sqlalchemy import Table, bindparam, func, insert, select, text
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from fairbid.ledger.chain import EntryContent
+from fairbid.ledger.chain import GENESIS_HASH, EntryContent, StoredEntry
 from fairbid.ledger.head import SignedTreeHead
-from fairbid.store.rows import LedgerEntryRow, LedgerHeadRow, SealedEntryRow
+from fairbid.ledger.merkle import MerkleTree
+from fairbid.ledger.sealed import SealedRecord
+from fairbid.store.rows import (
+    LedgerEntryRow,
+    LedgerHeadRow,
+    SealedEntryRow,
+)
 
 __all__ = [
+    "CHRONOGRAPH_JOB",
     "FRONTIERS",
     "FrontierCache",
     "HeadRepository",
+    "LedgerRepository",
     "SealedEntryRepository",
     "SqlNodeStore",
     "backfill_merkle_nodes",
@@ -33,22 +40,34 @@ __all__ = [
     "lock_ledger",
 ]
 
+
 _ENTRIES = cast(Table, LedgerEntryRow.__table__)
+
 _HEADS = cast(Table, LedgerHeadRow.__table__)
+
 # Statements are built once and run as Core on the session's connection: building an ORM statement and
 # loading ORM rows cost more than SQLite's insert, and several times a proof's whole query on PostgreSQL.
 _INSERT = insert(_ENTRIES)
+
 # no parameters, so sent as driver SQL: no compiled-cache lookup (about 10 µs of a 200 µs SQLite append)
 _HEAD = "SELECT seq, entry_hash FROM ledger_entries ORDER BY seq DESC LIMIT 1"
+
 CHRONOGRAPH_JOB = "chronograph"  # the actor ID of the chronograph's entries (services.chronograph.CHRONOGRAPH)
+
 _PG_LOCK = "SELECT pg_advisory_xact_lock(4207001)"  # the lock of LedgerRepository.lock_head
+
 _NODE_ROWS = select(_ENTRIES.c.seq, _ENTRIES.c.merkle_nodes).where(
     _ENTRIES.c.seq.in_(bindparam("seqs", expanding=True))
 )
+
 _ENTRY_HASH = select(_ENTRIES.c.entry_hash).where(_ENTRIES.c.seq == bindparam("seq"))
+
 _HEAD_COLUMNS = (_HEADS.c.tree_size, _HEADS.c.root_hash, _HEADS.c.timestamp_ms, _HEADS.c.signature)
+
 _LATEST_HEAD = select(*_HEAD_COLUMNS).order_by(_HEADS.c.tree_size.desc()).limit(1)
+
 _latest = _LATEST_HEAD.subquery()
+
 # the newest head and one entry's hash in one round trip (no row at all when no head is published)
 _LATEST_HEAD_AND_ENTRY = select(
     _latest.c.tree_size,
@@ -57,6 +76,7 @@ _LATEST_HEAD_AND_ENTRY = select(
     _latest.c.signature,
     _ENTRY_HASH.scalar_subquery(),
 )
+
 _HEAD_OF_SIZE = select(_HEADS.c.tree_size).where(_HEADS.c.tree_size == bindparam("size"))
 
 
@@ -296,3 +316,118 @@ class SealedEntryRepository:
 
     def get(self, commitment: str) -> SealedEntryRow | None:
         return self.session.get(SealedEntryRow, commitment)
+
+    def records(self) -> list[SealedRecord]:
+        """Every sealed entry as ``ledger.sealed.check_sealed`` reads it, by section and position."""
+        return [_sealed_record(r) for r in self.all()]
+
+    def find(self, commitment: str) -> SealedRecord | None:
+        row = self.get(commitment)
+        return None if row is None else _sealed_record(row)
+
+
+def _sealed_record(row: SealedEntryRow) -> SealedRecord:
+    content = EntryContent(
+        seq=-1,
+        prev_hash=GENESIS_HASH,
+        recorded_at=row.recorded_at,
+        actor_kind=row.actor_kind,
+        actor_role=row.actor_role,
+        actor_id=row.actor_id,
+        organisation_id=row.organisation_id,
+        action=row.action,
+        subject_type=row.subject_type,
+        subject_id=row.subject_id,
+        payload_digest=row.payload_digest,
+        subject_digest=row.subject_digest,
+    )
+    return SealedRecord(row.section_id, row.position, row.commitment, row.link, content, row.payload, row.released_seq)
+
+
+def _stored(row: LedgerEntryRow) -> StoredEntry:
+    return StoredEntry(
+        seq=row.seq,
+        recorded_at=row.recorded_at,
+        actor_kind=row.actor_kind,
+        actor_role=row.actor_role,
+        actor_id=row.actor_id,
+        organisation_id=row.organisation_id,
+        action=row.action,
+        subject_type=row.subject_type,
+        subject_id=row.subject_id,
+        payload_digest=row.payload_digest,
+        subject_digest=row.subject_digest,
+        prev_hash=row.prev_hash,
+        entry_hash=row.entry_hash,
+        payload=row.payload,
+        merkle_nodes=None if row.merkle_nodes is None else bytes(row.merkle_nodes),
+        embargo_section_id=row.embargo_section_id,
+    )
+
+
+class LedgerRepository:
+    """Read access to the ledger (appends go through ``LedgerWriter``), its Merkle tree and signed heads' inputs."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def lock_head(self) -> tuple[int, str | None]:
+        """Serialise appenders and return (last seq, its hash) (PostgreSQL advisory lock; SQLite holds its
+        write lock already)."""
+        return lock_ledger(self.session)
+
+    def count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(LedgerEntryRow)) or 0)
+
+    def iter_entries(self, *, batch: int = 2000) -> Iterator[StoredEntry]:
+        last = -1
+        while True:
+            stmt = select(LedgerEntryRow).where(LedgerEntryRow.seq > last).order_by(LedgerEntryRow.seq).limit(batch)
+            rows = list(self.session.scalars(stmt))
+            if not rows:
+                return
+            yield from (_stored(r) for r in rows)
+            last = rows[-1].seq
+            self.session.expunge_all()
+
+    def for_seqs(self, seqs: Sequence[int]) -> list[StoredEntry]:
+        stmt = select(LedgerEntryRow).where(LedgerEntryRow.seq.in_(list(seqs))).order_by(LedgerEntryRow.seq)
+        return [_stored(r) for r in self.session.scalars(stmt)]
+
+    def for_subject(self, subject_type: str, subject_id: str) -> list[StoredEntry]:
+        stmt = (
+            select(LedgerEntryRow)
+            .where(LedgerEntryRow.subject_type == subject_type, LedgerEntryRow.subject_id == subject_id)
+            .order_by(LedgerEntryRow.seq)
+        )
+        return [_stored(r) for r in self.session.scalars(stmt)]
+
+    def for_subjects(self, subjects: set[tuple[str, str]]) -> list[StoredEntry]:
+        ids = {sid for _, sid in subjects}
+        stmt = select(LedgerEntryRow).where(LedgerEntryRow.subject_id.in_(ids)).order_by(LedgerEntryRow.seq)
+        return [_stored(r) for r in self.session.scalars(stmt) if (r.subject_type, r.subject_id) in subjects]
+
+    def visible(self, *, sealed_section_ids: set[str], limit: int, after: int) -> list[StoredEntry]:
+        """The public entries after ``after``: up to the first one still under the older embargo, if any.
+
+        Since sealed entries exist, no entry about a sealed bid is in the ledger before its opening; entries
+        recorded before that carry ``embargo_section_id`` and, with everything after them, stay hidden until
+        their section opens, so neither gaps nor counts reveal how many bids a section has (招标投标法 第二十二条).
+        """
+        horizon = None
+        if sealed_section_ids:
+            horizon = self.session.scalar(
+                select(func.min(LedgerEntryRow.seq)).where(LedgerEntryRow.embargo_section_id.in_(sealed_section_ids))
+            )
+        stmt = select(LedgerEntryRow).where(LedgerEntryRow.seq > after)
+        if horizon is not None:
+            stmt = stmt.where(LedgerEntryRow.seq < horizon)
+        return [_stored(r) for r in self.session.scalars(stmt.order_by(LedgerEntryRow.seq).limit(limit))]
+
+    def merkle(self, size: int, *, load_frontier: bool = True) -> MerkleTree:
+        """The Merkle tree of the first ``size`` entries over their stored nodes (RFC 9162)."""
+        return MerkleTree(SqlNodeStore(self.session, size), load_frontier=load_frontier)
+
+    def backfill(self) -> int:
+        """Write the Merkle nodes of entries recorded before the Merkle log; how many."""
+        return backfill_merkle_nodes(self.session)

@@ -1,8 +1,7 @@
 """Collusion warnings (围标串标预警) and what the collusion screen reads: bid authoring facts, committee seats.
 
 Rows stay here; the services get plain values. Warnings of the evaluation (``source="evaluation"``) are the
-evaluation store's business; this module only touches ``source="collusion"`` rows.
-"""
+evaluation store's business; this module only touches ``source="collusion"`` rows."""
 
 from __future__ import annotations
 
@@ -14,11 +13,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fairbid.store.rows import BidRow, CommitteeRow, ExpertRow, WarningRow
+from fairbid.store.rows import (
+    BidRow,
+    CommitteeRow,
+    ExpertRow,
+    WarningRow,
+)
 
 __all__ = ["COLLUSION_SOURCE", "AuthoringFacts", "CollusionWarningRepository", "StoredWarning"]
 
+
 COLLUSION_SOURCE = "collusion"
+
 COMMITTEE_AND_SUPERVISOR = "committee+supervisor"
 
 

@@ -1,7 +1,6 @@
 """Objections (异议) at the opening and during the candidates' publicity, over the ``objections`` table.
 
-Rows stay here; the services get plain values.
-"""
+Rows stay here; the services get plain values."""
 
 from __future__ import annotations
 
@@ -11,7 +10,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fairbid.store.rows import ObjectionRow
+from fairbid.store.rows import (
+    ObjectionRow,
+)
 
 __all__ = ["ObjectionRepository", "StoredObjection"]
 
