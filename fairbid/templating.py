@@ -33,6 +33,11 @@ def _money(value: Decimal) -> str:
     return f"{value:,.2f}元（{value / 10_000:,.4f}万元）"
 
 
+def _plain(value: Decimal) -> str:
+    """A number as people write it: 60, 2.5, 0.95 (no trailing zeros, no exponent)."""
+    return format(value.normalize(), "f")
+
+
 def _cn_datetime(value: datetime) -> str:
     local = value.astimezone(BEIJING)
     return f"{local.year}年{local.month}月{local.day}日{local.hour}时{local.minute:02d}分"
@@ -53,7 +58,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=_money, cn_datetime=_cn_datetime, cn_date=_cn_date, beijing=beijing)
+    env.filters.update(money=_money, plain=_plain, cn_datetime=_cn_datetime, cn_date=_cn_date, beijing=beijing)
     return env
 
 

@@ -83,8 +83,7 @@ def export(model: Pipeline, *, threshold: float, trained_on: str) -> str:
     """The fitted pipeline as JSON: n-gram range, intercept, threshold and (n-gram, idf, coefficient)."""
     tfidf, lr = model.named_steps["tfidf"], model.named_steps["lr"]
     features = sorted(
-        (gram, round(float(tfidf.idf_[i]), 6), round(float(lr.coef_[0][i]), 6))
-        for gram, i in tfidf.vocabulary_.items()
+        (gram, round(float(tfidf.idf_[i]), 6), round(float(lr.coef_[0][i]), 6)) for gram, i in tfidf.vocabulary_.items()
     )
     data = {
         "model": "char 1-3-gram TF-IDF (sublinear, l2) + logistic regression; scripts/train_clause_model.py",

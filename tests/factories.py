@@ -5,16 +5,19 @@ from __future__ import annotations
 import io
 import itertools
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from fairbid.bidder.machine import machine_fingerprint
+from fairbid.bidder.sample import sample_bid_form
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
 from fairbid.crypto.envelope import seal_envelope, unwrap_content_key
-from fairbid.crypto.form import BidForm
 from fairbid.crypto.key import PrivateKey, generate_key
+from fairbid.documents.form import TenderForm
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.credit_code import check_character
 from fairbid.domain.section import Schedule, Section, SectionKind
@@ -30,6 +33,7 @@ from fairbid.services.evaluation.session import EvaluationResult, evaluate_secti
 from fairbid.services.parties.accounts import CreateUser, RegisterOrganisation, create_user, register_organisation
 from fairbid.services.tendering.chronograph import advance_clock
 from fairbid.services.tendering.section import CreateProject, CreateSection, create_project, create_section
+from fairbid.templating import BEIJING
 
 SETUP = Actor(role=Role.MACHINE, job="test-setup")
 _counter = itertools.count(1)
@@ -76,6 +80,20 @@ class World:
         )
         return Party(user.as_actor(), username, org_id)
 
+    def tenderee_staff(self, n: int) -> list[Party]:
+        """``n`` more users of the tenderee, e.g. its representatives on a committee (招标人代表)."""
+        staff = []
+        for i in range(n):
+            username = f"tenderee-staff{next(_counter)}"
+            user = create_user(
+                CreateUser(username, PASSWORD, Role.TENDEREE, f"招标人代表{i + 1}", self.tenderee.organisation_id),
+                uow=self.p.uow(),
+                clock=self.clock,
+                actor=SETUP,
+            )
+            staff.append(Party(user.as_actor(), username, self.tenderee.organisation_id))
+        return staff
+
     def add_bidder(self, name: str | None = None) -> Party:
         b = self.party(Role.BIDDER, name or f"投标人{len(self.bidders) + 1}有限公司")
         b.key = generate_key()
@@ -116,10 +134,22 @@ class World:
         attachment = random.Random(size).randbytes(size) if size else "技术方案：分段施工。".encode() * 50
         from fairbid.crypto.payload import AttachmentSource
 
+        with self.p.uow() as uow:
+            section = uow.sections.get(section_id)
+        form = sample_bid_form(
+            random.Random(bidder.username),
+            price=Decimal(price),
+            index=self.bidders.index(bidder) if bidder in self.bidders else 0,
+            estimate=section.estimated_price,
+            deadline=section.schedule.bid_deadline.astimezone(BEIJING).date(),
+            duration_days=duration,
+            similar_contracts=2,  # the same objective facts for every bidder: price and scores decide
+            safety_officers=4,
+        )
         out = io.BytesIO()
         seal_envelope(
             out,
-            form=BidForm(Decimal(price), duration, "合格", f"PM-{bidder.username}", f"EG-{bidder.username}"),
+            form=form,
             attachments=[AttachmentSource("proposal.txt", io.BytesIO(attachment), len(attachment))],
             section_id=section_id,
             bidder_id=bidder.organisation_id or "",
@@ -180,22 +210,47 @@ def make_world(p: Platform, clock: SimulatedClock, *, bidders: int = 3) -> World
     return w
 
 
-def check_and_publish(w: World, section: Section) -> Section:
-    """Check the section's tender document (the real rule catalog and renderer) and publish it."""
+def tender_form_for(
+    section: Section, *, experts: int = 5, representatives: int = 0, specialty: str = "A01", **changes: Any
+) -> TenderForm:
+    """The sample form for ``section`` with a committee of ``experts`` drawn in one specialty and the tenderee's
+    ``representatives``; ``changes`` replace top-level parts (``evaluation=…``)."""
+    from fairbid.documents.form import parse_form
     from fairbid.documents.prefill import prefilled_form
+
+    form = prefilled_form(section).model_dump(mode="json")
+    form["committee"] = {
+        "size": experts + representatives,
+        "experts": [{"specialty": specialty, "count": experts}],
+        "representatives": representatives,
+    }
+    form.update(changes)
+    return parse_form(form)
+
+
+def check_and_publish(w: World, section: Section, form: TenderForm | None = None) -> Section:
+    """Check the section's tender document (the real rule catalog and renderer) and publish it; the terms are
+    ``form``'s, by default ``tender_form_for(section)`` (five experts, no representatives)."""
     from fairbid.services.tendering.document import check_section_document
     from fairbid.services.tendering.section import publish_section
 
     outcome = check_section_document(
-        prefilled_form(section), section.id, uow=w.p.uow(), clock=w.clock, actor=w.agency.actor, blobs=w.p.blobs
+        form or tender_form_for(section),
+        section.id,
+        uow=w.p.uow(),
+        clock=w.clock,
+        actor=w.agency.actor,
+        blobs=w.p.blobs,
     )
     assert not outcome.blocking, [f.message for f in outcome.findings]
     return publish_section(section.id, uow=w.p.uow(), clock=w.clock, actor=w.tenderee.actor, random=w.p.random)
 
 
-def in_evaluation(w: World) -> str:
-    """A published section every bidder bid in and decrypted, past the decryption window: in evaluation."""
-    s = check_and_publish(w, w.section())
+def in_evaluation(w: World, form: Callable[[Section], TenderForm] | None = None) -> str:
+    """A published section every bidder bid in and decrypted, past the decryption window: in evaluation.
+    ``form`` makes the section's tender form (default ``tender_form_for``)."""
+    section = w.section()
+    s = check_and_publish(w, section, form(section) if form else None)
     w.jump(s.id)
     w.clock.advance(timedelta(days=6))
     for i, b in enumerate(w.bidders):
@@ -239,24 +294,59 @@ def expert_pool(w: World, *, main: int = 3, partner: int = 4, specialty: str = S
 
 
 def draw_and_seat(
-    w: World, section_id: str, experts: dict[str, Party], *, notifier: object = None, evaluation_hours: int = 8
+    w: World,
+    section_id: str,
+    experts: dict[str, Party],
+    *,
+    notifier: object = None,
+    evaluation_hours: int = 8,
+    representatives: list[Party] | None = None,
 ) -> list[str]:
-    """Draw 5 experts (2 at the main venue, 3 at the partner venue); all accept and check in. Returns members."""
-    from fairbid.services.evaluation.committee import CheckIn, DrawRequest, answer_invitation, check_in_expert
+    """Draw the experts the pinned terms ask for (2 at the main venue, the rest at the partner venue); all accept
+    and check in; the tenderee names ``representatives``, who check in at the main venue. Returns the members'
+    IDs (experts' pool IDs, then ``rep:<user>``)."""
+    from fairbid.services.evaluation.committee import (
+        CheckIn,
+        DrawRequest,
+        answer_invitation,
+        check_in_member,
+        name_representatives,
+    )
     from fairbid.services.evaluation.committee import draw_committee_for_section as draw
+    from fairbid.services.shared.terms import pinned_terms
 
+    with w.p.uow() as uow:
+        drawn = pinned_terms(uow, uow.sections.get(section_id)).committee.drawn
     d = draw(
-        DrawRequest(section_id, {SPECIALTY: 5}, {"main": 2, "partner": 3}, evaluation_hours=evaluation_hours),
+        DrawRequest(section_id, {"main": 2, "partner": drawn - 2}, evaluation_hours=evaluation_hours),
         uow=w.p.uow(),
         clock=w.clock,
         actor=w.operator.actor,
         notifier=notifier,  # type: ignore[arg-type]
     )
+    members = []
     for seat in d.seats:
         expert = experts[seat.expert_id].actor
         answer_invitation(section_id, True, uow=w.p.uow(), clock=w.clock, actor=expert)
-        check_in_expert(CheckIn(section_id, seat.venue_id, "test-terminal"), uow=w.p.uow(), clock=w.clock, actor=expert)
-    return [s.expert_id for s in d.seats]
+        check_in_member(CheckIn(section_id, seat.venue_id, "test-terminal"), uow=w.p.uow(), clock=w.clock, actor=expert)
+        members.append(seat.expert_id)
+    if representatives:
+        usernames = [r.username for r in representatives]
+        name_representatives(section_id, usernames, uow=w.p.uow(), clock=w.clock, actor=w.tenderee.actor)
+        for rep in representatives:
+            check_in_member(CheckIn(section_id, "main", "rep-terminal"), uow=w.p.uow(), clock=w.clock, actor=rep.actor)
+            experts[f"rep:{rep.actor.user_id}"] = rep
+            members.append(f"rep:{rep.actor.user_id}")
+    return members
+
+
+def subjective_scores(rank: int, wiggle: Decimal = Decimal(0)) -> dict[str, Decimal]:
+    """Scores on the sample terms' subjective items (施工组织设计 0–12, 质量安全保证措施 0–8) for the bid ranked
+    ``rank`` by price; ``wiggle`` shifts a member's scores a little."""
+    return {
+        "construction_plan": Decimal(11) - Decimal(rank) / 2 + wiggle,
+        "quality_safety": Decimal(7) - Decimal(rank) / 4 + wiggle / 2,
+    }
 
 
 def score_all(w: World, section_id: str, members: list[str], experts: dict[str, Party], *, spread: str = "0.1") -> None:
@@ -267,12 +357,11 @@ def score_all(w: World, section_id: str, members: list[str], experts: dict[str, 
         prices = {b.id: b.data.price for b in uow.bids.in_section(section_id) if b.data is not None}
     view = sheets_view(section_id, uow=w.p.uow(), actor=experts[members[0]].actor)
     order = sorted(view.bids, key=lambda b: (prices[b], b))
-    for n, expert_id in enumerate(members):
+    for n, member in enumerate(members):
         for rank, bid_id in enumerate(order):
-            wiggle = Decimal(spread) * n
-            scores = {"technical": Decimal(20) - rank + wiggle, "schedule": Decimal(8) - rank, "safety": Decimal(4)}
+            scores = subjective_scores(rank, Decimal(spread) * n)
             submit_score_sheet(
-                SubmitSheet(section_id, bid_id, scores), uow=w.p.uow(), clock=w.clock, actor=experts[expert_id].actor
+                SubmitSheet(section_id, bid_id, scores), uow=w.p.uow(), clock=w.clock, actor=experts[member].actor
             )
 
 

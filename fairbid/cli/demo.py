@@ -18,11 +18,11 @@ from rich.table import Table
 
 from fairbid import __version__
 from fairbid.bidder.machine import machine_fingerprint
+from fairbid.bidder.sample import sample_bid_form
 from fairbid.bootstrap import Platform, bootstrap
 from fairbid.cli.demo_evaluation import run_remote_evaluation
 from fairbid.clock import SimulatedClock, SystemClock
 from fairbid.crypto.envelope import seal_envelope, unwrap_content_key
-from fairbid.crypto.form import BidForm
 from fairbid.crypto.key import PrivateKey, generate_key
 from fairbid.crypto.payload import AttachmentSource
 from fairbid.documents.prefill import prefilled_form
@@ -53,10 +53,12 @@ from fairbid.services.tendering.section import (
     sign_contract,
 )
 from fairbid.settings import Settings
+from fairbid.templating import BEIJING
 
 __all__ = ["DemoResult", "run_demo"]
 
 SETUP = Actor(role=Role.MACHINE, job="demo-setup")
+DURATION_DAYS = 365  # the section's required duration; bids promise 300–360 days (the duration item scores it)
 BIDDER_NAMES = [
     "湖南路桥建设集团有限公司",
     "株洲市政工程有限公司",
@@ -226,7 +228,7 @@ def run_demo(settings: Settings, *, console: Console, bidders: int = 6, seed: in
         console.print(f"[green]✓[/] {bidders - 1} bidders decrypted online; one did not decrypt in the window")
         _jump(p, clock, section.id, console, "close the decryption window")
         clock.set(clock.now() + timedelta(hours=2))
-        run_remote_evaluation(p, clock, section.id, operator, console)
+        run_remote_evaluation(p, clock, section.id, operator, tenderee, console)
         console.print("[green]✓[/] evaluation: ranked with the tender's tie-breaks; candidates publicised")
         _jump(p, clock, section.id, console, "end the publicity")
         clock.set(clock.now() + timedelta(days=7))
@@ -245,7 +247,7 @@ def _check(p: Platform, section_id: str, agency: Actor, console: Console) -> Non
     """Fill the standard form for this section and let the rule catalog check it before publication."""
     with p.uow() as uow:
         section = uow.sections.get(section_id)
-    form = prefilled_form(section, project_name="株洲市某道路提质改造工程")
+    form = prefilled_form(section, project_name="株洲市某道路提质改造工程", duration_days=DURATION_DAYS)
     outcome = check_section_document(form, section_id, uow=p.uow(), clock=p.clock, actor=agency, blobs=p.blobs)
     if outcome.blocking:
         for f in outcome.findings:
@@ -275,13 +277,10 @@ def _seal_and_submit(
     rng: random.Random,
     index: int,
 ) -> None:
-    form = BidForm(
-        price=price,
-        duration_days=rng.choice([300, 330, 360]),
-        quality="合格",
-        project_manager_id=f"PM-{index:03d}-{rng.randrange(10**6):06d}",
-        bid_security_ref=f"EG-{rng.randrange(10**8):08d}",
-    )
+    with p.uow() as uow:
+        section = uow.sections.get(section_id)
+    deadline = section.schedule.bid_deadline.astimezone(BEIJING).date()
+    form = sample_bid_form(rng, price=price, index=index, estimate=section.estimated_price, deadline=deadline)
     proposal = ("施工组织设计：本工程采用分段流水施工，确保质量与安全。" * 200).encode("utf-8")
     sealed = io.BytesIO()
     seal_envelope(

@@ -60,18 +60,20 @@ def import_csv(
 @app.command("draw")
 def draw(
     section: Annotated[str, typer.Argument(help="Section ID (in evaluation)")],
-    specialty: Annotated[list[str], typer.Option("--specialty", help="CODE=COUNT, repeatable")],
     venue: Annotated[list[str], typer.Option("--venue", help="VENUE_ID=COUNT, repeatable")],
-    size: Annotated[int, typer.Option(help="Committee size (≥ 5, odd)")] = 5,
     database: DatabaseOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Draw the section's committee from the beacon; print the seats (the names stay in the system)."""
+    """Draw the section's committee from the beacon; print the seats (the names stay in the system).
+
+    The size, the specialties and the tenderee's seats are the published tender document's pinned terms
+    (条例 第四十九条); only the split over the centre's venues is given here."""
     from fairbid.bootstrap import bootstrap
     from fairbid.domain.actor import Actor, Role
-    from fairbid.services.evaluation.committee import DrawRequest, draw_committee_for_section, draw_label
+    from fairbid.domain.evaluation.committee import draw_label
+    from fairbid.services.evaluation.committee import DrawRequest, draw_committee_for_section
 
-    cmd = DrawRequest(section, _counts(specialty, "--specialty"), _counts(venue, "--venue"), size=size)
+    cmd = DrawRequest(section, _counts(venue, "--venue"))
     platform = bootstrap(settings_from(database, data_dir), migrate=False)
     try:
         result = draw_committee_for_section(

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fairbid.crypto.digest import sm3_hex
-from fairbid.documents.form import SecurityForm, TenderForm
+from fairbid.documents.form import SecurityForm, TenderForm, to_terms
 from fairbid.documents.word import html_to_docx
 from fairbid.domain.rules import ProjectType
-from fairbid.templating import TEMPLATE_ROOT, render, render_pdf
+from fairbid.domain.terms import wording
+from fairbid.templating import render, render_pdf
 
 __all__ = ["RenderedDocument", "RenderedFile", "render_document", "render_html"]
 
@@ -71,12 +72,13 @@ def _chapters(form: TenderForm) -> dict[str, str]:
 
 def render_html(form: TenderForm) -> str:
     """The complete tender document as one HTML page (the preview, and the source of DOCX and PDF)."""
-    css = (TEMPLATE_ROOT / "documents" / "style.css").read_text(encoding="utf-8")
     kind, standard_text = _KINDS[form.project_type]
     return render(
         "documents/tender.html.j2",
         f=form,
-        css=css,
+        t=to_terms(form),
+        wording=wording,
+        role_names={s.code: s.role for s in form.qualification.key_staff},
         ch=_chapters(form),
         kind=kind,
         standard_text=standard_text,

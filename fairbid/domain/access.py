@@ -85,6 +85,9 @@ _PEOPLE = frozenset(Role) - {Role.MACHINE}
 _OWNERS = frozenset({Role.TENDEREE, Role.AGENCY})
 _AUDITORS = frozenset({Role.OPERATOR, Role.SUPERVISOR})
 _SIGNED_IN = _PEOPLE - {Role.PUBLIC}
+_MEMBERS = frozenset({Role.EXPERT, Role.TENDEREE})
+"""A committee's members: the drawn experts and the tenderee's representatives (招标投标法 第三十七条); the
+service checks that the caller is a member of *this* committee."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,11 +234,27 @@ ACCESS: tuple[Grant, ...] = (
     ),
     _g(
         "check_in",
-        {Role.EXPERT},
+        _MEMBERS,
         {S.EVALUATION},
         "change",
         "a member at the assigned venue (电子招标投标办法 第三十三条)",
         phases=_DRAWN,
+    ),
+    _g(
+        "name_representatives",
+        {Role.TENDEREE},
+        {S.EVALUATION},
+        "change",
+        "the tenderee names its representatives, as many as the pinned terms give it (法 第三十七条)",
+        phases=_DRAWN,
+    ),
+    _g(
+        "register_member_key",
+        {Role.TENDEREE},
+        {S.EVALUATION} | _REPORTED,
+        "change",
+        "a tenderee's representative binds the key they sign this committee's report with",
+        phases=_HAS_COMMITTEE,
     ),
     _g(
         "start_evaluation",
@@ -248,7 +267,7 @@ ACCESS: tuple[Grant, ...] = (
     # scoring (评分)
     _g(
         "my_score_sheets",
-        {Role.EXPERT},
+        _MEMBERS,
         {S.EVALUATION},
         "secret-read",
         "a member's own sheets while the session runs",
@@ -256,7 +275,7 @@ ACCESS: tuple[Grant, ...] = (
     ),
     _g(
         "read_other_scores",
-        {Role.EXPERT},
+        _MEMBERS,
         {S.EVALUATION},
         "secret-read",
         "another member's scores, only once every sheet is in (条例 第四十九条: 独立评审)",
@@ -264,7 +283,7 @@ ACCESS: tuple[Grant, ...] = (
     ),
     _g(
         "submit_score_sheet",
-        {Role.EXPERT},
+        _MEMBERS,
         {S.EVALUATION},
         "change",
         "each member scores independently, once per bid (条例 第四十九条)",
@@ -272,7 +291,7 @@ ACCESS: tuple[Grant, ...] = (
     ),
     _g(
         "answer_warning",
-        {Role.EXPERT},
+        _MEMBERS,
         {S.EVALUATION},
         "change",
         "a warned member confirms or revises with a reason (1117号 (五))",
@@ -280,7 +299,7 @@ ACCESS: tuple[Grant, ...] = (
     ),
     _g(
         "give_verdict",
-        {Role.EXPERT},
+        _MEMBERS,
         {S.EVALUATION},
         "change",
         "a member confirms or disputes the machine review (条例 第五十三条)",
@@ -295,7 +314,7 @@ ACCESS: tuple[Grant, ...] = (
     ),
     _g(
         "list_section_warnings",
-        {Role.EXPERT},
+        _MEMBERS,
         {S.EVALUATION, S.PUBLICISED} | _AWARDED,
         "secret-read",
         "and to the committee once its session has started; never to a bidder",
@@ -336,7 +355,7 @@ ACCESS: tuple[Grant, ...] = (
     ),
     _g(
         "sign_evaluation_report",
-        {Role.EXPERT},
+        _MEMBERS,
         _REPORTED,
         "change",
         "each member signs with their key; dissent in writing (条例 第五十三条)",

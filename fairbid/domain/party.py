@@ -7,7 +7,7 @@ from datetime import datetime
 
 from fairbid.domain.actor import Actor, Role
 
-__all__ = ["Organisation", "Project", "User"]
+__all__ = ["BidderKey", "Organisation", "Project", "User"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +45,15 @@ class Project:
     tenderee_id: str
     agency_id: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BidderKey:
+    """A bidder's public key (SM2 by default) bound to its organisation; envelopes must be sealed with it."""
+
+    key_id: str  # SM3 of the raw public key
+    organisation_id: str
+    suite: str
+    public_key: str  # text form (``gm:04…``)
+    registered_at: datetime
+    revoked_at: datetime | None = None

@@ -54,6 +54,7 @@ class LedgerAction(StrEnum):
     SECTION_CONTRACTED = "section:contracted"
     SECTION_CANCELLED = "section:cancelled"
     DOCUMENT_VERSION_ADDED = "document:version_added"
+    TERMS_PINNED = "terms:pinned"  # the executable terms a publication or an amendment fixes
     BID_SUBMITTED = "bid:submitted"
     BID_REPLACED = "bid:replaced"
     BID_WITHDRAWN = "bid:withdrawn"
@@ -72,6 +73,7 @@ class LedgerAction(StrEnum):
     COMMITTEE_DRAWN = "committee:drawn"
     COMMITTEE_ANSWERED = "committee:answered"
     COMMITTEE_REPLACED = "committee:replaced"
+    REPRESENTATIVES_NAMED = "committee:representatives_named"
     EXPERT_CHECKED_IN = "expert:checked_in"
     EVALUATION_STARTED = "evaluation:started"
     REVIEW_VERDICT_GIVEN = "review:verdict_given"

@@ -14,7 +14,10 @@ from typing import Any, Protocol
 
 from fairbid.crypto.digest import canonical_json, sm3_hex
 from fairbid.domain.bid import Bid
+from fairbid.domain.evaluation.codec import committee_to_json, sheet_bids_to_json
+from fairbid.domain.evaluation.committee import Committee, MemberSheet, RaisedWarning
 from fairbid.domain.section import Section
+from fairbid.domain.terms import TenderTerms, terms_to_json
 
 __all__ = [
     "ObjectionFacts",
@@ -22,10 +25,13 @@ __all__ = [
     "bid_snapshot",
     "candidate_snapshot",
     "collusion_warning_snapshot",
+    "committee_snapshot",
     "objection_snapshot",
-    "review_snapshot",
     "score_sheet_snapshot",
+    "score_warning_snapshot",
     "section_snapshot",
+    "terms_digest",
+    "terms_snapshot",
 ]
 
 
@@ -45,10 +51,11 @@ class SubjectType(StrEnum):
     VENUE = "venue"
     COMMITTEE = "committee"
     SCORE_SHEET = "score_sheet"  # by seat, ``<section>:<seat>``, never by expert (法 第三十七条)
-    EVALUATION_REPORT = "evaluation_report"
     CANDIDATE = "candidate"  # ``<section>:<rank>``
     OBJECTION = "objection"
     COLLUSION_WARNING = "collusion_warning"
+    TERMS = "terms"  # the executable terms pinned at publication, by section
+    SCORE_WARNING = "score_warning"  # by the warning's id
 
 
 def section_snapshot(s: Section) -> dict[str, Any]:
@@ -66,6 +73,7 @@ def section_snapshot(s: Section) -> dict[str, Any]:
         "seed_commitment": s.seed_commitment,
         "beacon": s.beacon,
         "document_digest": s.document_digest,
+        "terms_digest": s.terms_digest,
         # who may act on it and what the public was told: changed behind the platform's back, caught
         "tenderee_id": s.tenderee_id,
         "agency_id": s.agency_id,
@@ -106,15 +114,36 @@ def objection_snapshot(o: ObjectionFacts) -> dict[str, Any]:
     }
 
 
-def score_sheet_snapshot(bids: Mapping[str, Any]) -> dict[str, Any]:
-    """A member's whole sheet (every bid's scores, 条例 第四十九条), as stored."""
-    return {"sheet_sm3": sm3_hex(canonical_json(dict(bids)))}
+def score_sheet_snapshot(sheet: MemberSheet) -> dict[str, Any]:
+    """A member's whole sheet (every bid's scores, 条例 第四十九条), with its revision."""
+    return {
+        "sheet_sm3": sm3_hex(canonical_json(sheet_bids_to_json(sheet))),
+        "revision": sheet.revision,
+        "revision_reason": sheet.revision_reason,
+    }
 
 
-def review_snapshot(reviews: Mapping[str, Any]) -> dict[str, Any]:
-    """The machine review of every bid with the members' verdicts (条例 第五十一条): a flipped verdict changes
-    which bids are valid."""
-    return {"reviews_sm3": sm3_hex(canonical_json(dict(reviews)))}
+def committee_snapshot(committee: Committee) -> dict[str, Any]:
+    """The whole committee: the draw, the representatives, the machine's review with the members' verdicts, the
+    outcome and the report (a flipped verdict or an edited total would change who is valid or who wins)."""
+    return {"committee_sm3": sm3_hex(canonical_json(committee_to_json(committee)))}
+
+
+def score_warning_snapshot(raised: RaisedWarning) -> dict[str, Any]:
+    """A warning on the members' scores and every answer to it (1117号 (五))."""
+    w = raised.warning
+    answers = [[a.expert_id, a.revised, a.reason, a.at.isoformat()] for a in raised.answers]
+    return {"warning": w.warning_id, "answers_sm3": sm3_hex(canonical_json(answers))}
+
+
+def terms_snapshot(terms: TenderTerms) -> dict[str, Any]:
+    """The executable terms a publication pins (评标办法固化): their SM3, the section's ``terms_digest``."""
+    return {"terms_sm3": terms_digest(terms)}
+
+
+def terms_digest(terms: TenderTerms) -> str:
+    """SM3 of the terms' canonical JSON (``fairbid-terms/1``)."""
+    return sm3_hex(canonical_json(terms_to_json(terms)))
 
 
 def collusion_warning_snapshot(payload: Mapping[str, Any]) -> dict[str, Any]:

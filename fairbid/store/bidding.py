@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fairbid.domain.bid import Bid, BidStatus, OpenedBidData
+from fairbid.domain.bid import AuthoringFacts, Bid, BidStatus, OpenedBidData, OpeningRecord
 from fairbid.domain.errors import Conflict, NotFound
 from fairbid.store.rows import (
     BidRow,
@@ -53,6 +54,18 @@ class BidRepository:
             row.tool_version = tool_version
             row.upload_ip = upload_ip
 
+    def authoring(self, bid_ids: Sequence[str]) -> dict[str, AuthoringFacts]:
+        """Envelope metadata and IP addresses of the given bids, by bid id (招标投标法实施条例 第四十条 checks)."""
+        if not bid_ids:
+            return {}
+        rows = self.session.scalars(select(BidRow).where(BidRow.id.in_(list(bid_ids))))
+        return {
+            r.id: AuthoringFacts(
+                r.id, r.machine_fingerprint, r.signing_key_id, r.tool_version, r.upload_ip, r.decrypt_ip
+            )
+            for r in rows
+        }
+
     def record_decrypt_ip(self, bid_id: str, ip: str | None) -> None:
         row = self.session.get(BidRow, bid_id)
         if row is not None:
@@ -91,6 +104,10 @@ def _bid_data_json(data: OpenedBidData | None, attachments: list[tuple[str, str,
         "project_manager_id": data.project_manager_id,
         "bid_security_ref": data.bid_security_ref,
         "extra": [list(pair) for pair in data.extra],
+        "pm_grade": data.pm_grade,
+        "staff": [list(pair) for pair in data.staff],
+        "certificates": list(data.certificates),
+        "similar_contracts": [[n, str(a), d.isoformat()] for n, a, d in data.similar_contracts],
     }
 
 
@@ -106,6 +123,12 @@ def _bid(row: BidRow) -> Bid:
             project_manager_id=str(d["project_manager_id"]),
             bid_security_ref=d.get("bid_security_ref"),
             extra=tuple((str(k), str(v)) for k, v in d.get("extra", [])),
+            pm_grade=d.get("pm_grade"),
+            staff=tuple((str(k), int(v)) for k, v in d.get("staff", [])),
+            certificates=tuple(str(c) for c in d.get("certificates", [])),
+            similar_contracts=tuple(
+                (str(n), Decimal(a), date.fromisoformat(c)) for n, a, c in d.get("similar_contracts", [])
+            ),
         )
     attachments = [(str(n), str(d), int(z)) for n, d, z in (row.data or {}).get("attachments", [])]
     return Bid(
@@ -131,11 +154,23 @@ class OpeningRecordRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def put(self, row: OpeningRecordRow) -> None:
-        self.session.merge(row)
+    def put(self, record: OpeningRecord) -> None:
+        self.session.merge(
+            OpeningRecordRow(
+                section_id=record.section_id,
+                published_at=record.published_at,
+                content=dict(record.content),
+                digest=record.digest,
+            )
+        )
 
-    def get(self, section_id: str) -> OpeningRecordRow | None:
-        return self.session.get(OpeningRecordRow, section_id)
+    def get(self, section_id: str) -> OpeningRecord | None:
+        row = self.session.get(OpeningRecordRow, section_id)
+        return None if row is None else _opening(row)
 
-    def all(self) -> list[OpeningRecordRow]:
-        return list(self.session.scalars(select(OpeningRecordRow)))
+    def all(self) -> list[OpeningRecord]:
+        return [_opening(r) for r in self.session.scalars(select(OpeningRecordRow))]
+
+
+def _opening(row: OpeningRecordRow) -> OpeningRecord:
+    return OpeningRecord(row.section_id, row.published_at, dict(row.content), row.digest)

@@ -4,36 +4,21 @@ Rows stay here; the services get plain values."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fairbid.domain.records import ObjectionRecord
 from fairbid.store.rows import (
     ObjectionRow,
 )
 
-__all__ = ["ObjectionRepository", "StoredObjection"]
+__all__ = ["ObjectionRepository"]
 
 
-@dataclass(frozen=True, slots=True)
-class StoredObjection:
-    """An objection as stored: who raised what at which stage, and the answer once given."""
-
-    id: str
-    section_id: str
-    stage: str  # opening | publicity
-    raised_by: str  # the objecting bidder's organisation
-    text: str
-    raised_at: datetime
-    answer: str | None
-    answered_by: str | None  # the answering user
-    answered_at: datetime | None
-
-
-def _stored(row: ObjectionRow) -> StoredObjection:
-    return StoredObjection(
+def _stored(row: ObjectionRow) -> ObjectionRecord:
+    return ObjectionRecord(
         id=row.id,
         section_id=row.section_id,
         stage=row.stage,
@@ -52,7 +37,7 @@ class ObjectionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, objection: StoredObjection) -> None:
+    def add(self, objection: ObjectionRecord) -> None:
         self.session.add(
             ObjectionRow(
                 id=objection.id,
@@ -65,11 +50,11 @@ class ObjectionRepository:
         )
         self.session.flush()
 
-    def get(self, objection_id: str) -> StoredObjection | None:
+    def get(self, objection_id: str) -> ObjectionRecord | None:
         row = self.session.get(ObjectionRow, objection_id)
         return None if row is None else _stored(row)
 
-    def answer(self, objection_id: str, *, answer: str, answered_by: str, now: datetime) -> StoredObjection:
+    def answer(self, objection_id: str, *, answer: str, answered_by: str, now: datetime) -> ObjectionRecord:
         """Write the answer; the caller has checked that there was none."""
         row = self.session.get(ObjectionRow, objection_id)
         if row is None:
@@ -78,7 +63,7 @@ class ObjectionRepository:
         self.session.flush()
         return _stored(row)
 
-    def in_section(self, section_id: str) -> list[StoredObjection]:
+    def in_section(self, section_id: str) -> list[ObjectionRecord]:
         stmt = (
             select(ObjectionRow)
             .where(ObjectionRow.section_id == section_id)

@@ -104,40 +104,70 @@ class ExpertRepository:
             row.user_id = user_id
         return False
 
-    def row(self, expert_id: str) -> ExpertRow:
+    def _row(self, expert_id: str) -> ExpertRow:
         row = self._s.get(ExpertRow, expert_id)
         if row is None:
             raise NotFound(f"No expert {expert_id}.", field="expert_id")
         return row
 
-    def by_user(self, user_id: str) -> ExpertRow | None:
-        return self._s.scalars(select(ExpertRow).where(ExpertRow.user_id == user_id)).first()
+    def get(self, expert_id: str) -> Expert:
+        return _expert(self._row(expert_id))
 
-    def rows(self, ids: Iterable[str]) -> dict[str, ExpertRow]:
-        wanted = list(set(ids))
+    def pool_id_of_user(self, user_id: str) -> str | None:
+        """The pool ID of the expert linked to this user account, if any."""
+        return self._s.scalars(select(ExpertRow.id).where(ExpertRow.user_id == user_id)).first()
+
+    def user_of(self, expert_id: str) -> str | None:
+        """The user account linked to this expert, if any."""
+        return self._row(expert_id).user_id
+
+    def link_user(self, expert_id: str, user_id: str) -> None:
+        self._row(expert_id).user_id = user_id
+
+    def names(self, ids: Iterable[str]) -> dict[str, str]:
+        """Experts' names by pool ID (only the centre's system and those who may see names read them)."""
+        wanted = sorted(set(ids))
         if not wanted:
             return {}
-        return {r.id: r for r in self._s.scalars(select(ExpertRow).where(ExpertRow.id.in_(wanted)))}
+        return {r.id: r.name for r in self._s.scalars(select(ExpertRow).where(ExpertRow.id.in_(wanted)))}
 
-    def page(self, *, status: str | None = None, limit: int = 100, offset: int = 0) -> tuple[list[ExpertRow], int]:
+    def emails(self, ids: Iterable[str]) -> dict[str, str]:
+        """Where to send invitations, by pool ID (experts without an address are left out)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        rows = self._s.scalars(select(ExpertRow).where(ExpertRow.id.in_(wanted)))
+        return {r.id: (r.profile or {}).get("email", "") for r in rows if (r.profile or {}).get("email")}
+
+    def signing_key(self, expert_id: str) -> str | None:
+        """The public key the expert signs evaluation reports with (text form), if registered."""
+        key = (self._row(expert_id).profile or {}).get("public_key")
+        return str(key) if key else None
+
+    def set_signing_key(self, expert_id: str, public_key: str) -> None:
+        row = self._row(expert_id)
+        row.profile = {**(row.profile or {}), "public_key": public_key}
+
+    def page(self, *, status: str | None = None, limit: int = 100, offset: int = 0) -> tuple[list[Expert], int]:
         query = select(ExpertRow)
         counted = select(func.count()).select_from(ExpertRow)
         if status is not None:
             query = query.where(ExpertRow.status == status)
             counted = counted.where(ExpertRow.status == status)
         rows = list(self._s.scalars(query.order_by(ExpertRow.id).limit(limit).offset(offset)))
-        return rows, int(self._s.scalar(counted) or 0)
+        return [_expert(r) for r in rows], int(self._s.scalar(counted) or 0)
 
     def pool(self) -> list[Expert]:
         """Every expert, as the draw reads them."""
         return [_expert(r) for r in self._s.scalars(select(ExpertRow).order_by(ExpertRow.id))]
 
     def set_status(self, expert_id: str, status: ExpertStatus) -> None:
-        self.row(expert_id).status = status.value
+        self._row(expert_id).status = status.value
 
     def add_history(self, expert_ids: Iterable[str], *, tenderee: str, at: datetime) -> None:
         """Remember a draw for the frequency cap (draws for the same tenderee in a period)."""
-        for row in self.rows(expert_ids).values():
+        wanted = sorted(set(expert_ids))
+        for row in self._s.scalars(select(ExpertRow).where(ExpertRow.id.in_(wanted))) if wanted else []:
             profile = dict(row.profile or {})
             profile["history"] = [*profile.get("history", []), {"tenderee": tenderee, "at": iso(at)}]
             row.profile = profile

@@ -5,22 +5,18 @@ evaluation store's business; this module only touches ``source="collusion"`` row
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fairbid.domain.records import CollusionWarningRecord
 from fairbid.store.rows import (
-    BidRow,
-    CommitteeRow,
-    ExpertRow,
     WarningRow,
 )
 
-__all__ = ["COLLUSION_SOURCE", "AuthoringFacts", "CollusionWarningRepository", "StoredWarning"]
+__all__ = ["COLLUSION_SOURCE", "CollusionWarningRepository"]
 
 
 COLLUSION_SOURCE = "collusion"
@@ -28,33 +24,8 @@ COLLUSION_SOURCE = "collusion"
 COMMITTEE_AND_SUPERVISOR = "committee+supervisor"
 
 
-@dataclass(frozen=True, slots=True)
-class AuthoringFacts:
-    """What the envelope and the network said about one bid (条例 第四十条): machine, key, addresses."""
-
-    bid_id: str
-    machine_fingerprint: str | None
-    signing_key_id: str | None
-    tool_version: str | None
-    upload_ip: str | None
-    decrypt_ip: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class StoredWarning:
-    """A collusion warning as stored: id, section, code, payload and when it was raised."""
-
-    id: str
-    section_id: str
-    code: str
-    audience: str
-    payload: dict[str, Any]
-    created_at: datetime
-    resolved_at: datetime | None
-
-
-def _stored(row: WarningRow) -> StoredWarning:
-    return StoredWarning(
+def _stored(row: WarningRow) -> CollusionWarningRecord:
+    return CollusionWarningRecord(
         id=row.id,
         section_id=row.section_id,
         code=row.code,
@@ -66,12 +37,12 @@ def _stored(row: WarningRow) -> StoredWarning:
 
 
 class CollusionWarningRepository:
-    """``CollusionWarningRepository(uow.session)``: collusion warnings and the facts the screen needs."""
+    """Collusion warnings (围标串标预警) raised at the opening."""
 
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    def for_section(self, section_id: str) -> list[StoredWarning]:
+    def for_section(self, section_id: str) -> list[CollusionWarningRecord]:
         stmt = (
             select(WarningRow)
             .where(WarningRow.section_id == section_id, WarningRow.source == COLLUSION_SOURCE)
@@ -79,7 +50,7 @@ class CollusionWarningRepository:
         )
         return [_stored(r) for r in self._s.scalars(stmt)]
 
-    def all(self) -> list[StoredWarning]:
+    def all(self) -> list[CollusionWarningRecord]:
         stmt = (
             select(WarningRow)
             .where(WarningRow.source == COLLUSION_SOURCE)
@@ -105,32 +76,3 @@ class CollusionWarningRepository:
                 resolution=None,
             )
         )
-
-    def authoring(self, bid_ids: Sequence[str]) -> dict[str, AuthoringFacts]:
-        """Envelope metadata and IP addresses of the given bids, by bid id."""
-        if not bid_ids:
-            return {}
-        rows = self._s.scalars(select(BidRow).where(BidRow.id.in_(list(bid_ids))))
-        return {
-            r.id: AuthoringFacts(
-                r.id, r.machine_fingerprint, r.signing_key_id, r.tool_version, r.upload_ip, r.decrypt_ip
-            )
-            for r in rows
-        }
-
-    def committee_user_ids(self, section_id: str) -> tuple[set[str], datetime | None]:
-        """Users seated on the section's committee (drawn, not declined) and when the evaluation started."""
-        committee = self._s.get(CommitteeRow, section_id)
-        if committee is None:
-            return set(), None
-        seats = committee.draw.get("seats", []) if isinstance(committee.draw, dict) else []
-        expert_ids = {
-            str(s["expert_id"])
-            for s in seats
-            if isinstance(s, dict) and s.get("expert_id") and s.get("status") not in ("declined", "no_answer")
-        }
-        users: set[str] = set()
-        if expert_ids:
-            stmt = select(ExpertRow.user_id).where(ExpertRow.id.in_(sorted(expert_ids)))
-            users = {u for u in self._s.scalars(stmt) if u}
-        return users, committee.evaluation_started_at

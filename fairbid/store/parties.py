@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from fairbid.domain.actor import Role
 from fairbid.domain.errors import NotFound
-from fairbid.domain.party import Organisation, User
+from fairbid.domain.party import BidderKey, Organisation, User
 from fairbid.store.rows import (
     KeyRow,
     OrganisationRow,
@@ -143,9 +143,14 @@ class KeyRepository:
             )
         )
 
-    def get(self, key_id: str) -> KeyRow | None:
-        return self.session.get(KeyRow, key_id)
+    def get(self, key_id: str) -> BidderKey | None:
+        row = self.session.get(KeyRow, key_id)
+        return None if row is None else _key(row)
 
-    def active_for(self, organisation_id: str) -> list[KeyRow]:
+    def active_for(self, organisation_id: str) -> list[BidderKey]:
         stmt = select(KeyRow).where(KeyRow.organisation_id == organisation_id, KeyRow.revoked_at.is_(None))
-        return list(self.session.scalars(stmt))
+        return [_key(r) for r in self.session.scalars(stmt)]
+
+
+def _key(row: KeyRow) -> BidderKey:
+    return BidderKey(row.key_id, row.organisation_id, row.suite, row.public_key, row.registered_at, row.revoked_at)

@@ -153,11 +153,11 @@ class SectionRow(Row):
     status: Mapped[str] = mapped_column(String(16), index=True)
     version: Mapped[int] = mapped_column(Integer)
     state_funded: Mapped[bool] = mapped_column(Boolean)
-    k_values: Mapped[list[str]] = mapped_column(JSON)
     seed: Mapped[str | None] = mapped_column(String(64))  # secret until the opening
     seed_commitment: Mapped[str | None] = mapped_column(String(64))
     beacon: Mapped[str | None] = mapped_column(String(64))
     document_digest: Mapped[str | None] = mapped_column(String(64))
+    terms_digest: Mapped[str | None] = mapped_column(String(64))  # SM3 of the pinned terms (fairbid.domain.terms)
     publicity_ends: Mapped[datetime | None]
     open_objections: Mapped[int] = mapped_column(Integer, default=0)
     outcome_reason: Mapped[str | None] = mapped_column(Text)
@@ -246,39 +246,66 @@ class VenueRow(Row):
     regions: Mapped[list[str]] = mapped_column(JSON)
 
 
+class TenderTermsRow(Row):
+    """A version of a section's executable terms (评标办法固化), stored with its document version; immutable.
+
+    ``sections.terms_digest`` names the pinned one; ``terms`` is its canonical JSON (``fairbid-terms/1``).
+    """
+
+    __tablename__ = "tender_terms"
+    section_id: Mapped[str] = mapped_column(ForeignKey("sections.id"), primary_key=True)
+    version_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    terms: Mapped[dict[str, Any]] = mapped_column(JSON)
+    digest: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]
+
+
 class CommitteeRow(Row):
-    """A section's evaluation committee: the draw plan and the draw as recomputable from the beacon."""
+    """A section's evaluation committee (``fairbid.domain.evaluation.committee.Committee``); only its repository
+    reads these columns. ``plan`` is the seating schedule, ``draw`` the draw, ``review`` the machine's review with
+    the members' verdicts, ``outcome`` the ranking, ``report`` the issued report and its signatures."""
 
     __tablename__ = "committees"
     section_id: Mapped[str] = mapped_column(ForeignKey("sections.id"), primary_key=True)
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)
     draw: Mapped[dict[str, Any]] = mapped_column(JSON)
+    representatives: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    review: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     evaluation_started_at: Mapped[datetime | None]
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ScoreSheetRow(Row):
-    """One expert's score sheet for one section (subjective items only); revisions keep a reason."""
+    """One member's score sheet for one section (subjective items only); revisions keep a reason.
+
+    ``member_id`` is a pool expert's ID or ``rep:<user id>`` for a representative of the tenderee.
+    """
 
     __tablename__ = "score_sheets"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     section_id: Mapped[str] = mapped_column(ForeignKey("sections.id"), index=True)
-    expert_id: Mapped[str] = mapped_column(ForeignKey("experts.id"))
+    member_id: Mapped[str] = mapped_column(String(80))
     sheet: Mapped[dict[str, Any]] = mapped_column(JSON)
     submitted_at: Mapped[datetime | None]
     revision: Mapped[int] = mapped_column(Integer, default=0)
     revision_reason: Mapped[str | None] = mapped_column(Text)
-    __table_args__ = (UniqueConstraint("section_id", "expert_id"),)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (UniqueConstraint("section_id", "member_id"),)
+    __mapper_args__ = {"version_id_col": version}
 
 
 class SessionActionRow(Row):
-    """What an expert did during a remote evaluation, where and on which device (远程异地评标留痕)."""
+    """What a member did during a remote evaluation, where and on which device (远程异地评标留痕)."""
 
     __tablename__ = "session_actions"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     section_id: Mapped[str] = mapped_column(ForeignKey("sections.id"), index=True)
-    expert_id: Mapped[str] = mapped_column(ForeignKey("experts.id"))
+    member_id: Mapped[str] = mapped_column(String(80))
     venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"))
     action: Mapped[str] = mapped_column(String(40))
     device: Mapped[str] = mapped_column(String(120))
@@ -298,6 +325,8 @@ class WarningRow(Row):
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
     resolution: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ObjectionRow(Row):

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fairbid.domain.errors import Conflict, NotFound
 from fairbid.domain.party import Project
-from fairbid.domain.section import Schedule, Section, SectionKind, SectionStatus, next_check
+from fairbid.domain.section import DocumentVersion, Schedule, Section, SectionKind, SectionStatus, next_check
+from fairbid.domain.terms import TenderTerms, terms_from_json, terms_to_json
 from fairbid.store.rows import (
     DocumentRow,
     ProjectRow,
     SectionRow,
+    TenderTermsRow,
 )
 
-__all__ = ["DocumentRepository", "ProjectRepository", "SectionRepository"]
+__all__ = [
+    "DocumentRepository",
+    "ProjectRepository",
+    "SectionRepository",
+    "TermsRepository",
+]
 
 
 class ProjectRepository:
@@ -123,10 +130,10 @@ def _section_to_row(s: Section, row: SectionRow) -> None:
     row.agency_id = s.agency_id
     row.status = s.status.value
     row.state_funded = s.state_funded
-    row.k_values = [str(k) for k in s.k_values]
     row.seed_commitment = s.seed_commitment
     row.beacon = s.beacon
     row.document_digest = s.document_digest
+    row.terms_digest = s.terms_digest
     row.publicity_ends = s.publicity_ends
     row.open_objections = s.open_objections
     row.outcome_reason = s.outcome_reason
@@ -153,11 +160,11 @@ def _section(row: SectionRow) -> Section:
         status=SectionStatus(row.status),
         version=row.version,
         state_funded=row.state_funded,
-        k_values=tuple(Decimal(k) for k in row.k_values),
         seed_commitment=row.seed_commitment,
         beacon=row.beacon,
         revealed_seed=row.seed if row.beacon else None,  # 开标时公开 with the beacon
         document_digest=row.document_digest,
+        terms_digest=row.terms_digest,
         publicity_ends=row.publicity_ends,
         open_objections=row.open_objections,
         outcome_reason=row.outcome_reason,
@@ -170,9 +177,65 @@ class DocumentRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, row: DocumentRow) -> None:
-        self.session.add(row)
+    def add(self, doc: DocumentVersion) -> None:
+        self.session.add(
+            DocumentRow(
+                id=doc.id,
+                section_id=doc.section_id,
+                version_no=doc.version_no,
+                kind=doc.kind,
+                media_type=doc.media_type,
+                filename=doc.filename,
+                digest=doc.digest,
+                size=doc.size,
+                created_at=doc.created_at,
+            )
+        )
 
-    def in_section(self, section_id: str) -> list[DocumentRow]:
+    def in_section(self, section_id: str) -> list[DocumentVersion]:
         stmt = select(DocumentRow).where(DocumentRow.section_id == section_id).order_by(DocumentRow.version_no)
-        return list(self.session.scalars(stmt))
+        return [
+            DocumentVersion(
+                r.id, r.section_id, r.version_no, r.kind, r.media_type, r.filename, r.digest, r.size, r.created_at
+            )
+            for r in self.session.scalars(stmt)
+        ]
+
+
+class TermsRepository:
+    """The executable terms of each document version (``tender_terms``); the section names the pinned one."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, section_id: str, version_no: int, terms: TenderTerms, *, digest: str, now: datetime) -> None:
+        self.session.add(
+            TenderTermsRow(
+                section_id=section_id, version_no=version_no, terms=terms_to_json(terms), digest=digest, recorded_at=now
+            )
+        )
+
+    def latest(self, section_id: str) -> tuple[int, TenderTerms, str] | None:
+        """The newest version's number, terms and digest (what a publication pins)."""
+        stmt = (
+            select(TenderTermsRow)
+            .where(TenderTermsRow.section_id == section_id)
+            .order_by(TenderTermsRow.version_no.desc())
+            .limit(1)
+        )
+        row = self.session.scalar(stmt)
+        return None if row is None else (row.version_no, terms_from_json(row.terms), row.digest)
+
+    def pinned(self, section_id: str, digest: str) -> TenderTerms:
+        """The terms the section pinned (by their digest); ``NotFound`` if none is stored under that digest."""
+        stmt = select(TenderTermsRow).where(TenderTermsRow.section_id == section_id, TenderTermsRow.digest == digest)
+        row = self.session.scalars(stmt).first()
+        if row is None:
+            raise NotFound(f"Section {section_id} has no stored terms with digest {digest[:16]}….")
+        return terms_from_json(row.terms)
+
+    def stored(self, section_id: str, digest: str) -> dict[str, Any] | None:
+        """The stored JSON of the pinned terms, as it is now (``ledger verify`` rehashes it)."""
+        stmt = select(TenderTermsRow).where(TenderTermsRow.section_id == section_id, TenderTermsRow.digest == digest)
+        row = self.session.scalars(stmt).first()
+        return None if row is None else dict(row.terms)

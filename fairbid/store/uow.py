@@ -37,7 +37,7 @@ from fairbid.store.ledger_writer import LedgerWriter
 from fairbid.store.oversight import CollusionWarningRepository
 from fairbid.store.parties import KeyRepository, OrganisationRepository, UserRepository
 from fairbid.store.platform import MarkRepository
-from fairbid.store.tendering import DocumentRepository, ProjectRepository, SectionRepository
+from fairbid.store.tendering import DocumentRepository, ProjectRepository, SectionRepository, TermsRepository
 
 __all__ = ["SqlUnitOfWork", "UnitOfWorkFactory"]
 
@@ -55,6 +55,7 @@ class SqlUnitOfWork:
     projects: ProjectRepository
     sections: SectionRepository
     documents: DocumentRepository
+    terms: TermsRepository
     # bidding
     bids: BidRepository
     openings: OpeningRecordRepository
@@ -87,6 +88,7 @@ class SqlUnitOfWork:
         s = self.session
         self.organisations, self.users, self.keys = OrganisationRepository(s), UserRepository(s), KeyRepository(s)
         self.projects, self.sections, self.documents = ProjectRepository(s), SectionRepository(s), DocumentRepository(s)
+        self.terms = TermsRepository(s)
         self.bids, self.openings = BidRepository(s), OpeningRecordRepository(s)
         self.experts, self.venues, self.committees = ExpertRepository(s), VenueRepository(s), CommitteeRepository(s)
         self.sheets, self.session_actions = SheetRepository(s), SessionRepository(s)

@@ -67,7 +67,8 @@ def test_check_clean_form_returns_no_findings(client: Client) -> None:
 
 def test_check_blocking_form_returns_findings_with_fields(client: Client) -> None:
     data = demo()
-    data["committee"]["experts"] = 3
+    data["committee"]["representatives"] = 4  # 3 experts of 7: fewer than two thirds
+    data["committee"]["experts"] = [{"specialty": "A01", "count": 3}]
     data["contract"]["special_terms"] = "投标保证金只接受现金。"
     body = client.post("/api/tender-documents/check", json=data).json()
     assert body["blocking"] is True

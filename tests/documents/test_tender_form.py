@@ -45,13 +45,17 @@ def test_invalid_json_is_reported_as_invalid_form() -> None:
         parse_form(b"{not json")
 
 
-def test_to_facts_carries_amounts_schedule_and_rubric(form: TenderForm) -> None:
+def test_to_facts_carries_amounts_schedule_and_the_terms(form: TenderForm) -> None:
     facts = to_facts(form)
     assert facts.project_type is ProjectType.WORKS
     assert facts.estimated_price == Decimal("386000000.00")
     assert facts.bid_deadline == form.schedule.bid_deadline
-    assert len(facts.rubric) == len(form.evaluation.items)
-    assert facts.price_formula is not None and Decimal("0.95") in facts.price_formula.k_values
+    scoring = facts.terms.scoring
+    assert scoring is not None
+    assert [i.item_id for i in scoring.objective] == [i.item_id for i in form.evaluation.objective]
+    assert [i.item_id for i in scoring.subjective] == [i.item_id for i in form.evaluation.subjective]
+    assert facts.terms.k_values == tuple(Decimal(k) for k in ("0.95", "0.96", "0.97", "0.98", "0.99"))
+    assert facts.terms.committee.size == 7 and facts.terms.committee.representatives == 2
 
 
 def test_check_form_flags_structured_and_text_problems_with_fields() -> None:

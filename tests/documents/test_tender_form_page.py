@@ -65,7 +65,7 @@ def test_findings_appear_and_clear_as_the_agency_types(base_url: str) -> None:
             sync_api.expect(status).to_have_class("ok", timeout=15_000)
 
             page.fill('[data-path="committee.size"]', "6")
-            sync_api.expect(page.locator("#finding-list li.block")).to_contain_text("T13", timeout=15_000)
+            sync_api.expect(page.locator("#finding-list li.block").first).to_contain_text("T13", timeout=15_000)
             sync_api.expect(page.locator('[data-path="committee.size"]')).to_have_class("flag-block")
 
             page.fill('[data-path="free_text.other"]', "投标人须在本市设立分公司。")

@@ -36,13 +36,14 @@ from fairbid.documents.prefill import prefilled_form
 from fairbid.domain.access import ACCESS, STAGES, CommitteePhase, is_allowed
 from fairbid.domain.actor import Role
 from fairbid.domain.errors import FairbidError
+from fairbid.domain.section import Section
 from fairbid.domain.section import SectionStatus as S
 from fairbid.services.disputes.objection import RaiseObjection, raise_objection
 from fairbid.services.evaluation.pool import import_experts
 from fairbid.services.evaluation.report import (
     evaluation_report_view,
     issue_evaluation_report,
-    register_expert_key,
+    register_signing_key,
     report_message,
 )
 from fairbid.services.evaluation.scoring import SubmitSheet, sheets_view, submit_score_sheet
@@ -63,6 +64,7 @@ from tests.factories import (
     draw_and_seat,
     expert_pool,
     make_world,
+    tender_form_for,
 )
 
 P = CommitteePhase
@@ -77,7 +79,7 @@ SECRET_404 = (
     "No open section with id",
     "No evaluation report is visible here",
 )
-MARKED_SCORE = Decimal("13.37")  # a score only the second member gives: seen anywhere, it leaked
+MARKED_SCORE = Decimal("11.37")  # a score only the second member gives: seen anywhere, it leaked
 REPORTED_STAGES: tuple[Key, ...] = ((S.PUBLICISED, None), (S.AWARDED, None), (S.CONTRACTED, None))
 COMMITTEE_STAGES: tuple[Key, ...] = (
     (S.EVALUATION, P.DRAWN),
@@ -88,6 +90,10 @@ COMMITTEE_STAGES: tuple[Key, ...] = (
     (S.CONTRACTED, None),
 )
 
+SPECIALTIES = {key: f"A0{n + 1}" for n, key in enumerate(COMMITTEE_STAGES)}
+"""Each committee is drawn in its own specialty, so no expert sits on two of them: a member's ID seen anywhere
+then means this committee's secret leaked."""
+
 
 @dataclass
 class Stage:
@@ -96,7 +102,8 @@ class Stage:
     platform: Platform
     sections: dict[Key, str]
     seeds: dict[Key, str]
-    members: dict[Key, list[str]]  # the committee's experts in seat order; the first acts as "expert"
+    members: dict[Key, list[str]]  # the committee's experts in seat order (the first acts as "expert"), then the
+    # tenderee's representative: the tenderee's own account, so "tenderee" in a committee's cells is a member
     experts: dict[str, Party]  # every pool expert's account
     objections: dict[Key, str]  # an objection raised by another bidder, to answer
     signing_keys: dict[Key, PrivateKey]  # the first member's report-signing key, where a report was issued
@@ -153,18 +160,19 @@ def _score(w: World, sid: str, members: list[str], experts: dict[str, Party], *,
         if only is not None and n != only:
             continue
         for rank, bid_id in enumerate(bids[:1] if only is not None else bids):
-            technical = MARKED_SCORE if n == 1 else Decimal(20) - rank
-            scores = {"technical": technical, "schedule": Decimal(8) - rank, "safety": Decimal(4)}
+            plan = MARKED_SCORE if n == 1 else Decimal(11) - rank
+            scores = {"construction_plan": plan, "quality_safety": Decimal(7) - rank}
             submit_score_sheet(
                 SubmitSheet(sid, bid_id, scores), uow=w.p.uow(), clock=w.clock, actor=experts[expert_id].actor
             )
 
 
-def _seat(w: World, sid: str, experts: dict[str, Party]) -> list[str]:
-    """A fresh pool, a committee drawn for 72 hours from now, every member accepted and checked in."""
-    pool = expert_pool(w)
+def _seat(w: World, sid: str, experts: dict[str, Party], specialty: str) -> list[str]:
+    """A fresh pool, a committee drawn for 72 hours from now, every member accepted and checked in; the tenderee
+    names itself as its representative."""
+    pool = expert_pool(w, specialty=specialty)
     experts.update(pool)
-    return draw_and_seat(w, sid, experts, evaluation_hours=72)
+    return draw_and_seat(w, sid, experts, evaluation_hours=72, representatives=[w.tenderee])
 
 
 def _build(
@@ -178,7 +186,7 @@ def _build(
     p, clock = w.p, w.clock
     t0 = clock.now()
     final = t0 + timedelta(days=30)
-    early = {key: check_and_publish(w, w.section(start=t0)).id for key in COMMITTEE_STAGES}
+    early = {key: _with_representative(w, w.section(start=t0), SPECIALTIES[key]) for key in COMMITTEE_STAGES}
     timed = {
         (S.EVALUATION, P.NONE): final - BID_DEADLINE - timedelta(hours=1),
         (S.OPENING, None): final - BID_DEADLINE,
@@ -211,7 +219,7 @@ def _build(
     _advance(w, every, t0 + BID_DEADLINE + timedelta(minutes=30))
     for key in ((S.AWARDED, None), (S.CONTRACTED, None)):
         sid = early[key]
-        members[key] = _seat(w, sid, experts)
+        members[key] = _seat(w, sid, experts, SPECIALTIES[key])
         start_evaluation(sid, uow=p.uow(), clock=clock, actor=w.operator.actor)
         _score(w, sid, members[key], experts)
         answer_all_warnings(w, sid, members[key], experts)
@@ -226,7 +234,7 @@ def _build(
     w.submit(late[(S.FAILED, None)], w.bidders[0], w.seal(late[(S.FAILED, None)], w.bidders[0], "9300000.00"))
     for key in ((S.EVALUATION, P.DRAWN), (S.EVALUATION, P.SCORING), (S.EVALUATION, P.SCORED), (S.PUBLICISED, None)):
         sid = early[key]
-        members[key] = _seat(w, sid, experts)
+        members[key] = _seat(w, sid, experts, SPECIALTIES[key])
         if key[1] is P.DRAWN:
             continue
         start_evaluation(sid, uow=p.uow(), clock=clock, actor=w.operator.actor)
@@ -246,11 +254,17 @@ def _build(
     return sections, members, experts, objections, keys
 
 
+def _with_representative(w: World, section: Section, specialty: str) -> str:
+    """A section whose terms seat 4 experts in ``specialty`` and 1 of the tenderee's representatives; published."""
+    form = tender_form_for(section, experts=4, representatives=1, specialty=specialty)
+    return check_and_publish(w, section, form).id
+
+
 def _issue_report(w: World, sid: str, first: Party) -> PrivateKey:
     """The machine issues the section's report; its first member registers a signing key (kept to sign)."""
     issue_evaluation_report(sid, uow=w.p.uow(), clock=w.clock, actor=w.operator.actor, blobs=w.p.blobs)
     key = generate_key()
-    register_expert_key(key.public.to_text(), uow=w.p.uow(), clock=w.clock, actor=first.actor)
+    register_signing_key(key.public.to_text(), uow=w.p.uow(), clock=w.clock, actor=first.actor)
     return key
 
 
@@ -350,33 +364,35 @@ def _form(st: Stage, key: Key | None) -> dict[str, Any]:
     return prefilled_form(section).model_dump(mode="json")
 
 
-def _view(st: Stage, key: Key | None) -> Any:
-    """The first member's view of the scoring (bids, reviews, warnings), or None where no session runs."""
+def _view(st: Stage, key: Key | None, role: Role = Role.EXPERT) -> Any:
+    """The acting member's view of the scoring (bids, reviews, warnings), or None where no session runs: the
+    tenderee's (its representative) for "tenderee", else the first expert's."""
     if key not in st.members:
         return None
-    actor = st.experts[st.members[key][0]].actor  # type: ignore[index]
+    acting = st.world.tenderee if role is Role.TENDEREE else st.experts[st.members[key][0]]  # type: ignore[index]
+    actor = acting.actor
     try:
         return sheets_view(_sid(st, key), uow=st.platform.uow(), actor=actor)
     except FairbidError:  # closed or not started: the cell then refers to nothing real
         return None
 
 
-def _unscored_bid(st: Stage, key: Key | None) -> str:
-    view = _view(st, key)
+def _unscored_bid(st: Stage, key: Key | None, role: Role) -> str:
+    view = _view(st, key, role)
     if view is None:
         return str(uuid.uuid4())
     scored = {s.bid_id for s in view.sheets if s.expert_id == view.expert_id}
     return next((b for b in view.bids if b not in scored), view.bids[0])
 
 
-def _warning(st: Stage, key: Key | None) -> str:
-    view = _view(st, key)
+def _warning(st: Stage, key: Key | None, role: Role) -> str:
+    view = _view(st, key, role)
     found = [w.warning_id for w, answered in view.warnings if not answered] if view else []
     return found[0] if found else str(uuid.uuid4())
 
 
-def _verdict(st: Stage, key: Key | None) -> dict[str, Any]:
-    view = _view(st, key)
+def _verdict(st: Stage, key: Key | None, role: Role) -> dict[str, Any]:
+    view = _view(st, key, role)
     if view is None or not view.reviews:
         return {"bid_id": str(uuid.uuid4()), "check_id": "qualification", "agrees": True}
     review = view.reviews[0]
@@ -515,7 +531,7 @@ CALLS: dict[str, Call] = {
     # the committee
     "draw_committee": lambda st, role, key: st.client.post(
         _committee(st, key),
-        json={"specialties": {"A01": 5}, "venues": {"main": 2, "partner": 3}},
+        json={"venues": {"main": 2, "partner": 2}},
         headers=_h(st, role, key),
     ),
     "get_committee": lambda st, role, key: st.client.get(_committee(st, key), headers=_h(st, role, key)),
@@ -530,21 +546,29 @@ CALLS: dict[str, Call] = {
     "check_in": lambda st, role, key: st.client.post(
         f"{_committee(st, key)}/check-in", json={"venue_id": "main", "device": "终端-1"}, headers=_h(st, role, key)
     ),
+    "name_representatives": lambda st, role, key: st.client.put(
+        f"{_committee(st, key)}/representatives",
+        json={"usernames": [st.world.tenderee.username]},
+        headers=_h(st, role, key),
+    ),
+    "register_member_key": lambda st, role, key: st.client.put(
+        f"{_committee(st, key)}/key", json={"public_key": generate_key().public.to_text()}, headers=_h(st, role, key)
+    ),
     "start_evaluation": lambda st, role, key: st.client.post(f"{_committee(st, key)}/start", headers=_h(st, role, key)),
     # scoring
     "my_score_sheets": lambda st, role, key: st.client.get(_scoring(st, key), headers=_h(st, role, key)),
     "submit_score_sheet": lambda st, role, key: st.client.put(
-        f"{_scoring(st, key)}/bids/{_unscored_bid(st, key)}",
-        json={"scores": {"technical": "18", "schedule": "7", "safety": "4"}},
+        f"{_scoring(st, key)}/bids/{_unscored_bid(st, key, role)}",
+        json={"scores": {"construction_plan": "10", "quality_safety": "6"}},
         headers=_h(st, role, key),
     ),
     "answer_warning": lambda st, role, key: st.client.post(
-        f"{_scoring(st, key)}/warnings/{_warning(st, key)}",
+        f"{_scoring(st, key)}/warnings/{_warning(st, key, role)}",
         json={"revised": False, "reason": "评分依据充分，维持原评分。"},
         headers=_h(st, role, key),
     ),
     "give_verdict": lambda st, role, key: st.client.post(
-        f"{_scoring(st, key)}/verdicts", json=_verdict(st, key), headers=_h(st, role, key)
+        f"{_scoring(st, key)}/verdicts", json=_verdict(st, key, role), headers=_h(st, role, key)
     ),
     "list_section_warnings": lambda st, role, key: st.client.get(
         f"/api/sections/{_sid(st, key)}/warnings", headers=_h(st, role, key)
@@ -618,7 +642,8 @@ class _Probe:
     headers: dict[str, str]
 
 
-def _readable(st: Stage, role: Role, key: Key | None) -> list[str]:
+def _readable(st: Stage, role: Role, key: Key | None) -> dict[str, str]:
+    """Everything ``role`` can read about the section, by path."""
     sid = _sid(st, key)
     h = _h(st, role, key)
     paths = [
@@ -633,15 +658,20 @@ def _readable(st: Stage, role: Role, key: Key | None) -> list[str]:
         f"/sections/{sid}/trace",
         f"/sections/{sid}",
     ]
-    return [st.client.get(path, headers=h).text for path in paths]
+    return {path: st.client.get(path, headers=h).text for path in paths}
 
 
 def _probe(secrets: Callable[[Stage, Role, Key], list[str]]) -> Call:
     def call(st: Stage, role: Role, key: Key | None) -> _Probe:
         assert key is not None
         wanted = [s for s in secrets(st, role, key) if s]
-        seen = bool(wanted) and any(s in body for body in _readable(st, role, key) for s in wanted)
-        return _Probe(200 if seen else 404, "secret seen" if seen else "secret not seen", {})
+        seen = [
+            (path, s, body[max(0, body.find(s) - 400) : body.find(s) + 60])
+            for path, body in _readable(st, role, key).items()
+            for s in wanted
+            if s in body
+        ]
+        return _Probe(200 if seen else 404, f"secret seen: {seen}" if seen else "secret not seen", {})
 
     return call
 
@@ -649,7 +679,7 @@ def _probe(secrets: Callable[[Stage, Role, Key], list[str]]) -> Call:
 def _other_members(st: Stage, role: Role, key: Key) -> list[str]:
     """The pool IDs and account names of the members other than the one acting as "expert" (who always sees
     their own seat)."""
-    others = st.members.get(key, [])[1:]
+    others = [m for m in st.members.get(key, [])[1:] if not m.startswith("rep:")]  # the tenderee is no secret
     with st.platform.uow() as uow:
         names = [uow.users.get(st.experts[m].actor.user_id or "").display_name for m in others]
     return [*others, *names]

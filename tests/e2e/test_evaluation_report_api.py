@@ -76,6 +76,6 @@ def test_report_issued_once_read_by_its_addressees_and_signed_by_every_member(cl
     assert final["members"] == len(members) == len(final["signatures"])
     assert final["signatures"][0]["dissent"].startswith("第3项")
     with w.p.uow() as uow:
-        actions = [e.action for e in uow.ledger.for_subject("evaluation_report", sid)]
+        actions = [e.action for e in uow.ledger.for_subject("committee", sid)]
     assert actions.count("evaluation_report:signed") == len(members)
     assert verify_ledger(uow=w.p.uow(), actor=w.operator.actor).ok

@@ -69,8 +69,12 @@ def test_remote_evaluation_over_http(client: TestClient, world: World) -> None:
     assert r.json() == {"added": 5, "updated": 0, "linked": 5}
     assert client.get("/api/experts", headers=op).json()["total"] == 5
     problem(client.get("/api/experts", headers=token(client, w.bidders[0])), 403, "not-permitted")
-    body = {"specialties": {"A01": 5}, "venues": {"main": 2, "partner": 3}}
-    too_many = {"specialties": {"A01": 7}, "venues": {"main": 3, "partner": 4}, "size": 7}
+    body = {"venues": {"main": 2, "partner": 3}}
+    # the committee's make-up is the published terms': an operator cannot choose it after the opening
+    chosen = {**body, "size": 7, "specialties": {"A01": 7}}
+    refused = problem(client.post(f"/api/sections/{sid}/committee", json=chosen, headers=op), 422, "validation-error")
+    assert "size, specialties" in refused["errors"][0]["msg"] and "条例 第四十九条" in refused["errors"][0]["msg"]
+    too_many = {"venues": {"main": 4, "partner": 1}}  # only 2 experts sit in the main venue's region
     short = problem(client.post(f"/api/sections/{sid}/committee", json=too_many, headers=op), 422, "rule-violation")
     assert "cannot be filled" in short["detail"] and "eligible" in short["detail"]
     r = client.post(f"/api/sections/{sid}/committee", json=body, headers=op)
@@ -89,24 +93,24 @@ def test_remote_evaluation_over_http(client: TestClient, world: World) -> None:
     heads = {s["expert_id"]: token(client, experts[s["expert_id"]]) for s in seats}
     first = next(iter(heads.values()))
     view = client.get(f"/api/sections/{sid}/scoring", headers=first).json()
-    assert len(view["bids"]) == 3 and len(view["checks"]) == 27
+    assert len(view["bids"]) == 3 and len(view["checks"]) == 33
     bid = view["bids"][0]
     out = client.put(
         f"/api/sections/{sid}/scoring/bids/{bid}",
-        json={"scores": {"technical": "30", "schedule": "8", "safety": "4"}},
+        json={"scores": {"construction_plan": "30", "quality_safety": "7"}},
         headers=first,
     )
-    assert problem(out, 422, "invalid-input")["field"] == "scores.technical"
+    assert problem(out, 422, "invalid-input")["field"] == "scores.construction_plan"
     dispute = {"bid_id": bid, "check_id": "duration", "agrees": False, "reason": ""}
     problem(client.post(f"/api/sections/{sid}/scoring/verdicts", json=dispute, headers=first), 422, "invalid-input")
     for n, h in enumerate(heads.values()):
         for b, bid_id in enumerate(view["bids"]):
-            scores = {"technical": str(20 - b + n / 10), "schedule": str(8 - b), "safety": "4"}
+            scores = {"construction_plan": str(11 - b + n / 10), "quality_safety": str(7 - b / 2)}
             r = client.put(f"/api/sections/{sid}/scoring/bids/{bid_id}", json={"scores": scores}, headers=h)
             assert r.status_code == 200, r.text
     changed = client.put(
         f"/api/sections/{sid}/scoring/bids/{bid}",
-        json={"scores": {"technical": "10", "schedule": "8", "safety": "4"}},
+        json={"scores": {"construction_plan": "10", "quality_safety": "7"}},
         headers=first,
     )
     problem(changed, 409, "conflict")

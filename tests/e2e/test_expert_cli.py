@@ -57,13 +57,9 @@ def test_import_then_draw_from_the_command_line(
     done = runner.invoke(app, ["expert", "import", str(good), *env])
     assert done.exit_code == 0, done.output
     assert "7 added" in done.output
-    short = runner.invoke(
-        app, ["expert", "draw", s.id, "--specialty", "A01=5", "--venue", "main=4", "--venue", "partner=1", *env]
-    )
+    short = runner.invoke(app, ["expert", "draw", s.id, "--venue", "main=4", "--venue", "partner=1", *env])
     assert short.exit_code != 0 and "cannot be filled" in " ".join(short.output.split())
-    drawn = runner.invoke(
-        app, ["expert", "draw", s.id, "--specialty", "A01=5", "--venue", "main=2", "--venue", "partner=3", *env]
-    )
+    drawn = runner.invoke(app, ["expert", "draw", s.id, "--venue", "main=2", "--venue", "partner=3", *env])
     assert drawn.exit_code == 0, drawn.output
     assert f"experts:{s.id}:round:0" in "".join(drawn.output.split()) and "invited" in drawn.output
     assert not any(f"C{i}" in drawn.output for i in range(7))  # names and IDs stay in the system

@@ -21,7 +21,7 @@ from tests.e2e.test_expert_api import token
 from tests.factories import expert_pool, in_evaluation, make_world
 from tests.notify.test_notifier import free_port, smtp_server
 
-DRAW = {"specialties": {"A01": 5}, "venues": {"main": 2, "partner": 3}}
+DRAW = {"venues": {"main": 2, "partner": 3}}
 
 
 @contextmanager

@@ -51,20 +51,21 @@ def test_expert_scores_in_the_browser_and_the_progress_page_keeps_names_secret(
         page.fill("#login input[name=password]", PASSWORD)
         page.click("#login button")
         page.wait_for_selector("form.bid")
-        assert page.locator("#checks tbody tr").count() == 27
+        assert page.locator("#checks tbody tr").count() == 33  # 11 checks × 3 bids
+        assert page.locator("form.bid ul.objective li").count() == 12  # 4 objective items × 3 bids, with evidence
+        assert "项目经理证书等级" in page.inner_text("form.bid ul.objective")
         forms = page.locator("form.bid")
         assert forms.count() == 3
         for n in range(3):
             form = page.locator("form.bid").nth(n)
-            form.locator("input[name=technical]").fill(str(20 - n))
-            form.locator("input[name=schedule]").fill("8")
-            form.locator("input[name=safety]").fill("4")
+            form.locator("input[name=construction_plan]").fill(str(11 - n))
+            form.locator("input[name=quality_safety]").fill("7")
             form.locator("button").click()
             sync_api.expect(page.locator("#message")).to_contain_text("Submitted")
-            sync_api.expect(page.locator("form.bid input[name=technical]").nth(n)).to_have_value(str(20 - n))
+            sync_api.expect(page.locator("form.bid input[name=construction_plan]").nth(n)).to_have_value(str(11 - n))
         # a dispute without a reason is refused with the server's explanation
         page.locator("#checks tbody tr").first.locator("button", has_text="Dispute").click()
         sync_api.expect(page.locator("#message")).to_contain_text("reason")
         browser.close()
     view = sheets_view(s.id, uow=w.p.uow(), actor=me.actor)
-    assert len(view.sheets) == 3 and {sh.scores["schedule"] for sh in view.sheets} == {8}
+    assert len(view.sheets) == 3 and {sh.scores["quality_safety"] for sh in view.sheets} == {7}

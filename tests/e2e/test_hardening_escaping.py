@@ -15,7 +15,7 @@ from markupsafe import escape
 from fairbid.api.app import create_app
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
-from fairbid.web.templating import TEMPLATE_DIR
+from fairbid.templating import TEMPLATE_ROOT
 from tests.factories import PASSWORD, check_and_publish, make_world, run_evaluation
 
 SCRIPT = "<script>alert(1)</script>"
@@ -24,7 +24,7 @@ NAMES = [SCRIPT + "路桥有限公司", ATTRIBUTE + "建工集团有限公司"]
 
 
 def test_templates_never_mark_data_safe() -> None:
-    for template in TEMPLATE_DIR.glob("*.html"):
+    for template in [*TEMPLATE_ROOT.rglob("*.html"), *TEMPLATE_ROOT.rglob("*.j2")]:
         text = template.read_text(encoding="utf-8")
         assert not re.search(r"\|\s*safe\b|Markup|autoescape\s+false", text), template.name
 

@@ -11,25 +11,25 @@ from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
 from fairbid.crypto.draw import BeaconStream
 from fairbid.domain.errors import InvalidInput, InvalidTransition, NotFound, NotPermitted, RuleViolation
+from fairbid.domain.evaluation.committee import draw_label
 from fairbid.domain.expert import ExpertStatus, SeatStatus, draw_committee
 from fairbid.notify import MemoryNotifier
 from fairbid.services.evaluation.committee import (
     CheckIn,
     DrawRequest,
     answer_invitation,
-    check_in_expert,
+    check_in_member,
     draw_committee_for_section,
-    draw_label,
     replace_vacancies,
 )
 from fairbid.services.evaluation.pool import import_experts, list_experts, set_expert_status
 from fairbid.services.evaluation.session import evaluate_section, start_evaluation
 from fairbid.services.oversight.ledger import verify_ledger
 from fairbid.services.shared.participation import committee_view
+from fairbid.services.shared.terms import pinned_terms
 from fairbid.store.rows import CommitteeRow, ExpertRow
 from tests.factories import (
     SETUP,
-    SPECIALTY,
     World,
     draw_and_seat,
     expert_pool,
@@ -74,7 +74,7 @@ def test_draw_is_recomputable_from_the_beacon_notifies_and_keeps_names_secret(wo
     notifier = MemoryNotifier()
     with pytest.raises(NotPermitted):
         draw_committee_for_section(
-            DrawRequest(sid, {SPECIALTY: 5}, {"main": 2, "partner": 3}),
+            DrawRequest(sid, {"main": 2, "partner": 3}),
             uow=w.p.uow(),
             clock=w.clock,
             actor=w.tenderee.actor,
@@ -86,10 +86,10 @@ def test_draw_is_recomputable_from_the_beacon_notifies_and_keeps_names_secret(wo
     with w.p.uow() as uow:
         section = uow.sections.get(sid)
         pool = uow.experts.pool()
-        row = uow.committees.get(sid)
+        committee = uow.committees.get(sid)
         from fairbid.services.evaluation.committee import _parties, _plan
 
-        plan = _plan(row.plan, uow.venues)
+        plan = _plan(uow, pinned_terms(uow, section), committee.schedule)
         parties = _parties(uow, section)
     again = draw_committee(
         pool, plan, parties, BeaconStream(bytes.fromhex(section.beacon or ""), draw_label(sid, 0)), now=w.clock.now()
@@ -118,17 +118,15 @@ def test_a_draw_that_cannot_be_filled_says_which_quota_and_stores_nothing(world:
     before = _count(w, CommitteeRow)
     with pytest.raises(RuleViolation, match="quota of 2 experts in specialty A01 at venue main") as caught:
         draw_committee_for_section(
-            DrawRequest(sid, {SPECIALTY: 5}, {"main": 2, "partner": 3}), uow=w.p.uow(), clock=w.clock, actor=SETUP
+            DrawRequest(sid, {"main": 2, "partner": 3}), uow=w.p.uow(), clock=w.clock, actor=SETUP
         )
     assert "1 eligible" in caught.value.detail and "lower this quota to 1" in caught.value.detail
     assert _count(w, CommitteeRow) == before
-    with pytest.raises(RuleViolation, match="odd"):
+    with pytest.raises(InvalidInput, match="published terms draw 5 experts; the venues given seat 6"):
         draw_committee_for_section(
-            DrawRequest(sid, {SPECIALTY: 6}, {"main": 2, "partner": 4}, size=6),
-            uow=w.p.uow(),
-            clock=w.clock,
-            actor=SETUP,
+            DrawRequest(sid, {"main": 2, "partner": 4}), uow=w.p.uow(), clock=w.clock, actor=SETUP
         )
+    assert _count(w, CommitteeRow) == before
 
 
 def test_decline_and_no_answer_are_replaced_from_the_next_round(world: World) -> None:
@@ -136,7 +134,7 @@ def test_decline_and_no_answer_are_replaced_from_the_next_round(world: World) ->
     sid = in_evaluation(w)
     experts = expert_pool(w, main=4, partner=4)
     draw = draw_committee_for_section(
-        DrawRequest(sid, {SPECIALTY: 5}, {"main": 2, "partner": 3}, answer_minutes=30),
+        DrawRequest(sid, {"main": 2, "partner": 3}, answer_minutes=30),
         uow=w.p.uow(),
         clock=w.clock,
         actor=SETUP,
@@ -159,17 +157,17 @@ def test_decline_and_no_answer_are_replaced_from_the_next_round(world: World) ->
     # a fresh expert checks in only at the assigned venue, after accepting
     seat = fresh[0]
     with pytest.raises(NotPermitted):
-        check_in_expert(
+        check_in_member(
             CheckIn(sid, seat.venue_id, "pc"), uow=w.p.uow(), clock=w.clock, actor=experts[seat.expert_id].actor
         )
     answer_invitation(sid, True, uow=w.p.uow(), clock=w.clock, actor=experts[seat.expert_id].actor)
     other = "partner" if seat.venue_id == "main" else "main"
     with pytest.raises(NotPermitted, match="assigned to venue"):
-        check_in_expert(CheckIn(sid, other, "pc"), uow=w.p.uow(), clock=w.clock, actor=experts[seat.expert_id].actor)
+        check_in_member(CheckIn(sid, other, "pc"), uow=w.p.uow(), clock=w.clock, actor=experts[seat.expert_id].actor)
     with pytest.raises(InvalidTransition, match="accept"):
         start_evaluation(sid, uow=w.p.uow(), clock=w.clock, actor=SETUP)
     with pytest.raises(NotPermitted):  # not drawn for this section
         outsider = next(p for e, p in experts.items() if e not in statuses)
-        check_in_expert(CheckIn(sid, "main", "pc"), uow=w.p.uow(), clock=w.clock, actor=outsider.actor)
+        check_in_member(CheckIn(sid, "main", "pc"), uow=w.p.uow(), clock=w.clock, actor=outsider.actor)
     with pytest.raises(NotFound, match="draw one first"):
         evaluate_section(in_evaluation(w), uow=w.p.uow(), clock=w.clock, actor=SETUP)

@@ -209,7 +209,7 @@ def test_a_withdrawal_after_the_opening_began_is_refused_and_the_bid_counts(
 
     w = world
     s = _bidding(w, early=4)
-    inside, release = _paused(monkeypatch, chronograph, "release_sealed")
+    inside, release = _paused(monkeypatch, chronograph, "pinned_k_values")  # inside the opening
     w.clock.set(s.schedule.bid_deadline)
     opener = threading.Thread(target=lambda: advance_clock(s.id, uow=w.p.uow(), clock=w.clock))
     opener.start()

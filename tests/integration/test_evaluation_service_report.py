@@ -16,7 +16,7 @@ from fairbid.domain.errors import InvalidSignature, InvalidTransition, NotPermit
 from fairbid.services.evaluation.report import (
     SignReport,
     issue_evaluation_report,
-    register_expert_key,
+    register_signing_key,
     report_message,
     sign_evaluation_report,
 )
@@ -31,6 +31,7 @@ from tests.factories import (
     expert_pool,
     make_world,
     score_all,
+    tender_form_for,
 )
 
 
@@ -40,8 +41,11 @@ def world(platform: Platform, clock: SimulatedClock) -> World:
 
 
 def test_report_lists_everything_is_stored_and_signed_with_dissent(world: World) -> None:
+    """A committee of 7 as the terms compose it: 5 drawn experts and the tenderee's 2 representatives, who score
+    and sign like the experts (招标投标法 第三十七条)."""
     w = world
-    s = check_and_publish(w, w.section())
+    section = w.section()
+    s = check_and_publish(w, section, tender_form_for(section, experts=5, representatives=2))
     w.jump(s.id)
     w.clock.advance(timedelta(days=6))
     for i, b in enumerate(w.bidders):
@@ -51,7 +55,8 @@ def test_report_lists_everything_is_stored_and_signed_with_dissent(world: World)
         w.decrypt(s.id, b)
     w.jump(s.id)
     experts = expert_pool(w)
-    members = draw_and_seat(w, s.id, experts)
+    members = draw_and_seat(w, s.id, experts, representatives=w.tenderee_staff(2))
+    assert len(members) == 7
     start_evaluation(s.id, uow=w.p.uow(), clock=w.clock, actor=SETUP)
     score_all(w, s.id, members, experts, spread="0")  # identical sheets: warnings to answer
     answer_all_warnings(w, s.id, members, experts)
@@ -63,8 +68,11 @@ def test_report_lists_everything_is_stored_and_signed_with_dissent(world: World)
     report = issue_evaluation_report(s.id, uow=w.p.uow(), clock=w.clock, actor=SETUP, blobs=w.p.blobs)
     with w.p.uow() as uow:
         section = uow.sections.get(s.id)
-        entries = uow.ledger.for_subject("evaluation_report", s.id)
+        entries = [e for e in uow.ledger.for_subject("committee", s.id) if e.action == "evaluation_report:issued"]
+        terms_digest = section.terms_digest
     assert section.beacon and section.beacon in report.html
+    assert terms_digest and terms_digest in report.html and "招标人代表" in report.html
+    assert "项目经理注册证书等级" in report.html and "类似工程业绩" in report.html  # objective items with evidence
     assert f"experts:{s.id}:round:0" in report.html and "identical" in report.html
     assert "评标基准价" in report.html and "terminal" in report.html
     pdf = w.p.blobs.read(report.pdf_digest)
@@ -78,7 +86,8 @@ def test_report_lists_everything_is_stored_and_signed_with_dissent(world: World)
     for n, expert_id in enumerate(members):
         keys[expert_id] = generate_key()
         actor = experts[expert_id].actor
-        register_expert_key(keys[expert_id].public.to_text(), uow=w.p.uow(), clock=w.clock, actor=actor)
+        on = s.id if expert_id.startswith("rep:") else None  # a representative's key is per committee
+        register_signing_key(keys[expert_id].public.to_text(), uow=w.p.uow(), clock=w.clock, actor=actor, section_id=on)
         if n == 0:
             forged = sign(generate_key(), message).hex()
             with pytest.raises(InvalidSignature):
@@ -90,10 +99,12 @@ def test_report_lists_everything_is_stored_and_signed_with_dissent(world: World)
         cmd = SignReport(s.id, sign(keys[members[0]], message).hex())
         sign_evaluation_report(cmd, uow=w.p.uow(), clock=w.clock, actor=experts[members[0]].actor)
     outsider = next(p for e, p in experts.items() if e not in members)
-    register_expert_key(generate_key().public.to_text(), uow=w.p.uow(), clock=w.clock, actor=outsider.actor)
+    register_signing_key(generate_key().public.to_text(), uow=w.p.uow(), clock=w.clock, actor=outsider.actor)
     with pytest.raises(NotPermitted):
         sign_evaluation_report(SignReport(s.id, "00"), uow=w.p.uow(), clock=w.clock, actor=outsider.actor)
     with w.p.uow() as uow:
-        signed = uow.committees.get(s.id).draw["report"]["signatures"]
-    assert len(signed) == 5 and signed[0]["dissent"].startswith("对第一名")
+        report_record = uow.committees.get(s.id).report
+    assert report_record is not None
+    signed = report_record.signatures
+    assert len(signed) == 7 and signed[0].dissent.startswith("对第一名")
     assert verify_ledger(uow=w.p.uow(), actor=SETUP).ok

@@ -11,9 +11,10 @@ from sqlalchemy import text
 
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
-from fairbid.crypto.draw import draw_k
 from fairbid.domain.errors import Conflict, DeadlinePassed, InvalidInput, InvalidTransition, NotPermitted, RuleViolation
 from fairbid.domain.evaluation import price_score
+from fairbid.domain.evaluation.codec import sheet_bids_to_json
+from fairbid.domain.evaluation.machine import benchmark_rule
 from fairbid.services.evaluation.scoring import (
     AnswerWarning,
     SubmitSheet,
@@ -24,8 +25,8 @@ from fairbid.services.evaluation.scoring import (
     submit_score_sheet,
 )
 from fairbid.services.evaluation.session import evaluate_section, start_evaluation
-from fairbid.services.evaluation.terms import default_terms, price_rules, rubric_of
 from fairbid.services.oversight.ledger import verify_ledger
+from fairbid.services.shared.terms import drawn_k, pinned_terms
 from tests.factories import (
     SETUP,
     Party,
@@ -60,12 +61,12 @@ def _started(w: World) -> tuple[str, list[str], dict[str, Party]]:
     return s.id, members, experts
 
 
-GOOD = {"technical": Decimal(20), "schedule": Decimal(8), "safety": Decimal(4)}
+GOOD = {"construction_plan": Decimal(11), "quality_safety": Decimal(7)}
 
 
-def _sheets(w: World, sid: str) -> list[dict[str, object]]:
+def _sheets(w: World, sid: str) -> list[tuple[str, dict[str, object]]]:
     with w.p.uow() as uow:
-        return [dict(r.sheet) for r in uow.sheets.for_section(sid)]
+        return [(s.member_id, sheet_bids_to_json(s)) for s in uow.sheets.for_section(sid)]
 
 
 def test_machine_review_and_price_scores_use_the_beacon_k(world: World) -> None:
@@ -76,15 +77,14 @@ def test_machine_review_and_price_scores_use_the_beacon_k(world: World) -> None:
     assert {r.results[0].citation for r in view.reviews} == {"条例 第五十一条 (一)"}
     with w.p.uow() as uow:
         section = uow.sections.get(sid)
-    k = draw_k(bytes.fromhex(section.beacon or ""), section.k_values)
-    mean = (Decimal(9000000) + Decimal(9010000) + Decimal(9020000)) / 3
-    expected = (mean * (1 - k)).quantize(Decimal("0.01"))
-    cheapest = min(view.bids, key=lambda b: Decimal(view.price_scores[b]))
-    assert Decimal(view.price_scores[cheapest]) < Decimal(60)
-    terms = default_terms(section)
-    _, rule = price_rules(terms, rubric_of(terms))
-    with w.p.uow() as uow:
+        terms = pinned_terms(uow, section)
         prices = {b.id: b.data.price for b in uow.bids.in_section(sid) if b.data}
+    k = drawn_k(section, terms.k_values)
+    assert k is not None and k in terms.k_values  # drawn from the published set, as the opening published it
+    mean = (Decimal(9000000) + Decimal(9010000) + Decimal(9020000)) / 3  # 3 bids: the sample's trim needs 5
+    expected = (mean * k).quantize(Decimal("0.01"))  # the sample terms state B × K
+    assert terms.scoring is not None
+    _, rule = benchmark_rule(terms.scoring.price)
     assert {b: str(price_score(prices[b], expected, rule)) for b in view.bids} == dict(view.price_scores)
 
 
@@ -94,9 +94,10 @@ def test_bad_sheets_are_refused_and_nothing_changes(world: World) -> None:
     me = experts[members[0]].actor
     bid = sheets_view(sid, uow=w.p.uow(), actor=me).bids[0]
     cases = [
-        ({**GOOD, "technical": Decimal(26)}, InvalidInput, "outside"),
+        ({**GOOD, "construction_plan": Decimal(13)}, InvalidInput, "outside"),
         ({**GOOD, "price": Decimal(50)}, InvalidInput, "objective"),
-        ({"technical": Decimal(20)}, InvalidInput, "not scored"),
+        ({**GOOD, "duration": Decimal(5)}, InvalidInput, "objective"),
+        ({"construction_plan": Decimal(11)}, InvalidInput, "not scored"),
     ]
     for scores, error, match in cases:
         with pytest.raises(error, match=match):
@@ -114,7 +115,7 @@ def test_bad_sheets_are_refused_and_nothing_changes(world: World) -> None:
     stored = _sheets(w, sid)
     with pytest.raises(Conflict, match="already submitted"):
         submit_score_sheet(
-            SubmitSheet(sid, bid, {**GOOD, "technical": Decimal(21)}), uow=w.p.uow(), clock=w.clock, actor=me
+            SubmitSheet(sid, bid, {**GOOD, "construction_plan": Decimal(10)}), uow=w.p.uow(), clock=w.clock, actor=me
         )
     assert _sheets(w, sid) == stored
     # the others cannot see this sheet until everyone has submitted
@@ -131,7 +132,7 @@ def test_warnings_must_be_answered_before_the_result_and_a_revision_needs_a_reas
     score_all(w, sid, members, experts, spread="0")  # every member gives the same scores: identical sheets
     with w.p.uow() as uow:
         warnings = uow.score_warnings.for_section(sid)
-    assert {r.code for r in warnings} == {"identical_sheets"}
+    assert {r.warning.kind.value for r in warnings} == {"identical_sheets"}
     with pytest.raises(RuleViolation, match="unanswered"):
         evaluate_section(sid, uow=w.p.uow(), clock=w.clock, actor=SETUP)
     first = experts[members[0]].actor
@@ -144,7 +145,7 @@ def test_warnings_must_be_answered_before_the_result_and_a_revision_needs_a_reas
         answer_score_warning(
             AnswerWarning(sid, warning.warning_id, True, "复核"), uow=w.p.uow(), clock=w.clock, actor=first
         )
-    revised = {"technical": Decimal(15), "schedule": Decimal(6), "safety": Decimal(3)}
+    revised = {"construction_plan": Decimal(9), "quality_safety": Decimal(6)}
     answer_score_warning(
         AnswerWarning(sid, warning.warning_id, True, "复核后调整技术分。", revised),
         uow=w.p.uow(),
@@ -161,7 +162,7 @@ def test_warnings_must_be_answered_before_the_result_and_a_revision_needs_a_reas
     assert result.status == "publicised" and len(result.candidates) == 3
     assert all(c.score is not None for c in result.candidates)
     with w.p.uow() as uow:
-        rows = {r.expert_id: r for r in uow.sheets.for_section(sid)}
+        rows = {r.member_id: r for r in uow.sheets.for_section(sid)}
     assert rows[members[0]].revision == 1 and rows[members[0]].revision_reason == "复核后调整技术分。"
     assert verify_ledger(uow=w.p.uow(), actor=SETUP).ok
     with pytest.raises(InvalidTransition, match="finished"):
@@ -175,16 +176,14 @@ def test_a_score_sheet_edited_in_the_database_is_caught_by_ledger_verification(w
     score_all(w, sid, members, experts)
     answer_all_warnings(w, sid, members, experts)
     assert verify_ledger(uow=w.p.uow(), actor=w.operator.actor).ok
-    with w.p.uow() as uow:
-        row = uow.sheets.for_section(sid)[0]
-        bids = dict(row.sheet["bids"])
-    first = next(iter(bids))
-    bids[first] = {**bids[first], "scores": {k: "25" for k in bids[first]["scores"]}}
     with w.p.engine.begin() as conn:
-        conn.execute(
-            text("UPDATE score_sheets SET sheet = :s WHERE id = :i"),
-            {"s": json.dumps({**row.sheet, "bids": bids}), "i": row.id},
-        )
+        row_id, sheet = conn.execute(
+            text("SELECT id, sheet FROM score_sheets WHERE section_id = :s"), {"s": sid}
+        ).first()
+        sheet = json.loads(sheet) if isinstance(sheet, str) else sheet
+        first = next(iter(sheet["bids"]))
+        sheet["bids"][first]["scores"] = {k: "12" for k in sheet["bids"][first]["scores"]}
+        conn.execute(text("UPDATE score_sheets SET sheet = :s WHERE id = :i"), {"s": json.dumps(sheet), "i": row_id})
     report = verify_ledger(uow=w.p.uow(), actor=w.operator.actor)
     assert not report.ok and report.first_problem is not None
     assert "score_sheet" in report.first_problem.reason
@@ -201,12 +200,14 @@ def test_a_machine_review_or_verdict_edited_in_the_database_is_caught_by_ledger_
     give_verdict(verdict, uow=w.p.uow(), clock=w.clock, actor=member)  # the latest entry about the review
     assert verify_ledger(uow=w.p.uow(), actor=w.operator.actor).ok
     with w.p.engine.begin() as conn:
-        draw = conn.execute(text("SELECT draw FROM committees WHERE section_id = :s"), {"s": sid}).scalar_one()
-        draw = json.loads(draw) if isinstance(draw, str) else draw
-        reviews = draw["machine"]["reviews"]
+        review = conn.execute(text("SELECT review FROM committees WHERE section_id = :s"), {"s": sid}).scalar_one()
+        review = json.loads(review) if isinstance(review, str) else review
+        reviews = review["reviews"]
         first = next(iter(reviews))
         reviews[first][0]["passed"] = not reviews[first][0]["passed"]
-        conn.execute(text("UPDATE committees SET draw = :d WHERE section_id = :s"), {"d": json.dumps(draw), "s": sid})
+        conn.execute(
+            text("UPDATE committees SET review = :d WHERE section_id = :s"), {"d": json.dumps(review), "s": sid}
+        )
     report = verify_ledger(uow=w.p.uow(), actor=w.operator.actor)
     assert not report.ok and report.first_problem is not None
     assert f"committee {sid}" in report.first_problem.reason

@@ -7,29 +7,27 @@ from datetime import timedelta
 from fairbid.bootstrap import Platform
 from fairbid.clock import SimulatedClock
 from fairbid.scheduler import run_due
-from fairbid.services.evaluation.committee import CheckIn, DrawRequest, answer_invitation, check_in_expert
+from fairbid.services.evaluation.committee import CheckIn, DrawRequest, answer_invitation, check_in_member
 from fairbid.services.evaluation.committee import draw_committee_for_section as draw
 from fairbid.services.evaluation.session import start_due_sessions
-from tests.factories import SPECIALTY, Party, World, expert_pool, in_evaluation, make_world
+from tests.factories import Party, World, expert_pool, in_evaluation, make_world
 
 
 def _drawn(w: World, sid: str, experts: dict[str, Party], *, check_in: int) -> None:
     """A committee whose session is due in an hour; everyone accepts, the first ``check_in`` check in."""
     experts.update(expert_pool(w))
-    request = DrawRequest(
-        sid, {SPECIALTY: 5}, {"main": 2, "partner": 3}, evaluation_start=w.clock.now() + timedelta(hours=1)
-    )
+    request = DrawRequest(sid, {"main": 2, "partner": 3}, evaluation_start=w.clock.now() + timedelta(hours=1))
     d = draw(request, uow=w.p.uow(), clock=w.clock, actor=w.operator.actor)
     for n, seat in enumerate(d.seats):
         actor = experts[seat.expert_id].actor
         answer_invitation(sid, True, uow=w.p.uow(), clock=w.clock, actor=actor)
         if n < check_in:
-            check_in_expert(CheckIn(sid, seat.venue_id, "终端"), uow=w.p.uow(), clock=w.clock, actor=actor)
+            check_in_member(CheckIn(sid, seat.venue_id, "终端"), uow=w.p.uow(), clock=w.clock, actor=actor)
 
 
 def _started(w: World, sid: str) -> bool:
     with w.p.uow() as uow:
-        return uow.committees.get(sid).evaluation_started_at is not None
+        return uow.committees.get(sid).started
 
 
 def test_the_scheduler_opens_a_seated_session_at_its_start_and_not_before(

@@ -5,15 +5,27 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from fairbid.api.deps import ActorDep, ClockDep, OptionalActorDep, PlatformDep, UowDep
-from fairbid.api.schemas.expert import AnswerIn, CheckInIn, CommitteeOut, DrawIn, SeatOut
+from fairbid.api.schemas.expert import (
+    AnswerIn,
+    CheckInIn,
+    CommitteeOut,
+    DrawIn,
+    MemberKeyIn,
+    MemberKeyOut,
+    RepresentativesIn,
+    RepresentativesOut,
+    SeatOut,
+)
 from fairbid.services.evaluation.committee import (
     CheckIn,
     DrawRequest,
     answer_invitation,
-    check_in_expert,
+    check_in_member,
     draw_committee_for_section,
+    name_representatives,
     replace_vacancies,
 )
+from fairbid.services.evaluation.report import register_signing_key
 from fairbid.services.evaluation.session import start_evaluation
 from fairbid.services.shared.participation import CommitteeView, committee_view
 
@@ -32,7 +44,9 @@ def _out(v: CommitteeView) -> CommitteeOut:
         beacon=v.beacon,
         seats=[SeatOut(**{f: getattr(s, f) for f in SeatOut.model_fields}) for s in v.seats],
         eligible=list(v.eligible),
-        plan=v.plan,
+        representatives=v.representatives,
+        evaluation_start=v.evaluation_start,
+        evaluation_end=v.evaluation_end,
     )
 
 
@@ -66,10 +80,25 @@ def replacements(section_id: str, platform: PlatformDep, actor: ActorDep) -> Com
     return _out(committee_view(section_id, uow=uow, actor=actor))
 
 
+@router.put("/representatives", operation_id="name_representatives")
+def representatives(
+    section_id: str, body: RepresentativesIn, uow: UowDep, clock: ClockDep, actor: ActorDep
+) -> RepresentativesOut:
+    """The tenderee names its representatives, as many as the pinned terms give it seats (法 第三十七条)."""
+    return RepresentativesOut(named=name_representatives(section_id, body.usernames, uow=uow, clock=clock, actor=actor))
+
+
+@router.put("/key", operation_id="register_member_key")
+def member_key(section_id: str, body: MemberKeyIn, uow: UowDep, clock: ClockDep, actor: ActorDep) -> MemberKeyOut:
+    """A tenderee's representative registers the public key they sign this committee's report with."""
+    key_id = register_signing_key(body.public_key, uow=uow, clock=clock, actor=actor, section_id=section_id)
+    return MemberKeyOut(key_id=key_id)
+
+
 @router.post("/check-in", status_code=204, operation_id="check_in")
 def check_in(section_id: str, body: CheckInIn, uow: UowDep, clock: ClockDep, actor: ActorDep) -> None:
-    """Check in at the assigned venue, naming the device."""
-    check_in_expert(CheckIn(section_id, body.venue_id, body.device), uow=uow, clock=clock, actor=actor)
+    """Check in at the assigned venue, naming the device (experts and the tenderee's representatives)."""
+    check_in_member(CheckIn(section_id, body.venue_id, body.device), uow=uow, clock=clock, actor=actor)
 
 
 @router.post("/start", status_code=204, operation_id="start_evaluation")

@@ -16,7 +16,7 @@ from fairbid.services.evaluation.pool import (
     save_venue,
     set_expert_status,
 )
-from fairbid.services.evaluation.report import register_expert_key
+from fairbid.services.evaluation.report import register_signing_key
 
 __all__ = ["router"]
 
@@ -89,4 +89,4 @@ class ExpertKeyOut(BaseModel):
 @router.put("/experts/me/key", operation_id="register_expert_key")
 def expert_key(body: ExpertKeyIn, uow: UowDep, clock: ClockDep, actor: ActorDep) -> ExpertKeyOut:
     """An expert registers the public key they sign evaluation reports with (the newest one counts)."""
-    return ExpertKeyOut(key_id=register_expert_key(body.public_key, uow=uow, clock=clock, actor=actor))
+    return ExpertKeyOut(key_id=register_signing_key(body.public_key, uow=uow, clock=clock, actor=actor))

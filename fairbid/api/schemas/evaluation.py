@@ -60,6 +60,14 @@ class CheckOut(BaseModel):
     disputed_by: int
 
 
+class ObjectiveOut(BaseModel):
+    """The machine's score of one objective item for one bid, and the facts it rests on (1117号 (五))."""
+
+    item_id: str
+    score: Decimal
+    evidence: str
+
+
 class SheetsOut(BaseModel):
     me: str
     bids: list[str]
@@ -69,6 +77,7 @@ class SheetsOut(BaseModel):
     warnings: list[WarningOut]
     checks: list[CheckOut]
     price_scores: dict[str, str]
+    objective: dict[str, list[ObjectiveOut]]
 
     @classmethod
     def of(cls, v: SheetsView) -> SheetsOut:
@@ -105,4 +114,8 @@ class SheetsOut(BaseModel):
                 for c in r.results
             ],
             price_scores=dict(v.price_scores),
+            objective={
+                bid: [ObjectiveOut(item_id=o.item_id, score=o.score, evidence=o.evidence) for o in scores]
+                for bid, scores in v.objective.items()
+            },
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from fairbid.domain.expert import ExpertStatus, VenueRole
 
@@ -18,6 +18,10 @@ __all__ = [
     "ExpertPageOut",
     "ImportIn",
     "ImportOut",
+    "MemberKeyIn",
+    "MemberKeyOut",
+    "RepresentativesIn",
+    "RepresentativesOut",
     "SeatOut",
     "StatusIn",
     "VenueIO",
@@ -66,16 +70,49 @@ class VenueIO(VenueIn):
     venue_id: str = Field(min_length=1, max_length=36)
 
 
+_TERMS_KEYS = frozenset({"size", "specialties", "tenderee_representatives", "representatives", "terms"})
+
+
 class DrawIn(BaseModel):
-    specialties: dict[str, int] = Field(description="specialty code → experts")
-    venues: dict[str, int] = Field(description="venue ID → experts")
-    size: int = Field(5, ge=1, le=51)
-    tenderee_representatives: int = Field(0, ge=0, le=17)
+    """How the drawn experts split over the centre's venues and when the committee sits. The committee's size,
+    specialties and representatives are the published tender document's (条例 第四十九条), so they are refused
+    here with a message naming them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    venues: dict[str, int] = Field(description="venue ID → experts; they add up to the experts the terms draw")
     evaluation_start: AwareDatetime | None = None
     evaluation_hours: int = Field(8, ge=1, le=72)
     answer_minutes: int = Field(120, ge=1, le=1440)
     min_secondary_share: Decimal | None = Field(None, ge=0, le=1)
-    terms: dict[str, Any] = Field(default_factory=dict, description="overrides of the default evaluation terms")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_terms(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            named = sorted(_TERMS_KEYS & data.keys())
+            if named:
+                raise ValueError(
+                    f"{', '.join(named)}: the committee's size, specialties and representatives are the published "
+                    "tender document's pinned terms (条例 第四十九条); a draw names only venues and the sitting"
+                )
+        return data
+
+
+class MemberKeyIn(BaseModel):
+    public_key: str = Field(min_length=8, max_length=400, description="gm:04… (SM2) or intl:… (Ed25519)")
+
+
+class MemberKeyOut(BaseModel):
+    key_id: str
+
+
+class RepresentativesIn(BaseModel):
+    usernames: list[str] = Field(min_length=1, max_length=17, description="users of the tenderee, one per seat")
+
+
+class RepresentativesOut(BaseModel):
+    named: int
 
 
 class AnswerIn(BaseModel):
@@ -89,6 +126,7 @@ class CheckInIn(BaseModel):
 
 
 class SeatOut(BaseModel):
+    seat: str = Field(description='"0".. for drawn experts, "r0".. for the tenderee\'s representatives')
     venue_id: str
     specialty: str
     round: int
@@ -107,4 +145,6 @@ class CommitteeOut(BaseModel):
     beacon: str
     seats: list[SeatOut]
     eligible: list[tuple[str, str, int]]
-    plan: dict[str, Any]
+    representatives: int
+    evaluation_start: str
+    evaluation_end: str

@@ -9,11 +9,14 @@ from fairbid.domain.bid.model import (
     reject_undecrypted,
     withdraw,
 )
+from fairbid.domain.bid.opening import AuthoringFacts, OpeningRecord
 
 __all__ = [
+    "AuthoringFacts",
     "Bid",
     "BidStatus",
     "OpenedBidData",
+    "OpeningRecord",
     "accept_submission",
     "record_decryption",
     "reject_undecrypted",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -38,6 +38,10 @@ class OpenedBidData:
     project_manager_id: str
     bid_security_ref: str | None = None
     extra: tuple[tuple[str, str], ...] = ()
+    pm_grade: str | None = None  # the project manager's certificate grade (注册建造师等级)
+    staff: tuple[tuple[str, int], ...] = ()  # key roles named, by role code, with their numbers
+    certificates: tuple[str, ...] = ()  # codes of the 资质 certificates stated
+    similar_contracts: tuple[tuple[str, Decimal, date], ...] = ()  # (name, amount, completion) 类似业绩
 
     def __post_init__(self) -> None:
         if self.price <= 0:

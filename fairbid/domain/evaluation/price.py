@@ -17,15 +17,14 @@ from fairbid.domain.errors import InvalidInput
 __all__ = [
     "Adjustment",
     "Benchmark",
-    "BenchmarkMethod",
     "BenchmarkRule",
+    "BenchmarkTrim",
     "ComparisonRow",
     "KMode",
     "PriceScoreRule",
     "PricedBid",
     "benchmark_price",
     "deviation_rate",
-    "extremes_per_end",
     "lowest_price_table",
     "price_score",
     "score_prices",
@@ -34,13 +33,6 @@ __all__ = [
 _CENT = Decimal("0.01")
 _HUNDRED = Decimal(100)
 _CTX = Context(prec=28, rounding=ROUND_HALF_EVEN)  # fixed, whatever the caller's decimal context is
-
-
-class BenchmarkMethod(StrEnum):
-    """How the base B is taken from the valid evaluated prices."""
-
-    MEAN = "mean"  # (a) arithmetic mean of all valid bids
-    TRIMMED_BY_COUNT = "trimmed_by_count"  # (c) drop 0/1/2/3 per end for n ≤ 5 / 6–10 / 11–20 / > 20
 
 
 class KMode(StrEnum):
@@ -52,12 +44,27 @@ class KMode(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class BenchmarkRule:
-    """The tender document's benchmark formula."""
+class BenchmarkTrim:
+    """With at least ``min_bids`` entering, drop the ``drop_high`` highest and ``drop_low`` lowest prices."""
 
-    method: BenchmarkMethod = BenchmarkMethod.MEAN
+    min_bids: int
+    drop_high: int
+    drop_low: int
+
+
+@dataclass(frozen=True, slots=True)
+class BenchmarkRule:
+    """The tender document's benchmark formula (评标基准价): exclusion, trims, K."""
+
     k_mode: KMode = KMode.NONE
+    trims: tuple[BenchmarkTrim, ...] = ()
+    exclude_beyond: Decimal | None = None  # leave out bids deviating from the plain mean by more than this share
     quantum: Decimal = _CENT  # B is rounded half-up to this, then fixed (the committee re-checks it)
+
+    def trim_for(self, entering: int) -> BenchmarkTrim | None:
+        """The trim for ``entering`` prices: the one with the largest ``min_bids`` that is met."""
+        met = [t for t in self.trims if entering >= t.min_bids]
+        return max(met, key=lambda t: t.min_bids) if met else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,25 +77,17 @@ class Benchmark:
     removed_low: tuple[str, ...]
     removed_high: tuple[str, ...]
     k: Decimal | None
-
-
-def extremes_per_end(n: int) -> int:
-    """How many bids to drop at each end: 0/1/2/3 for n ≤ 5 / 6–10 / 11–20 / > 20 (catalog §4 (c))."""
-    if n <= 5:
-        return 0
-    if n <= 10:
-        return 1
-    if n <= 20:
-        return 2
-    return 3
+    excluded: tuple[str, ...] = ()  # left out for deviating from the plain mean by more than the stated share
 
 
 def benchmark_price(prices: Mapping[str, Decimal], rule: BenchmarkRule, *, k: Decimal | None = None) -> Benchmark:
-    """The benchmark price B (评标基准价) over the valid bids' evaluated prices, keyed by bid ID.
+    """The benchmark price B (评标基准价) over the entering bids' evaluated prices, keyed by bid ID.
 
-    Extremes are removed by count in (price, bid ID) order, so equal prices are removed deterministically.
-    With a K mode, ``k`` is the value drawn at the opening (``fairbid.crypto.draw.draw_k``).
-    Template formula [S] (rules-catalog §4), under 条例 第四十九条 (the tender's own method).
+    Bids deviating from the plain mean by more than ``rule.exclude_beyond`` are left out first; then the trim for
+    the number left applies, in (price, bid ID) order so equal prices are dropped deterministically; the mean of
+    the rest is B0, and B = B0 × K or B0 × (1 − K). With a K mode, ``k`` is the value drawn at the opening
+    (``fairbid.crypto.draw.draw_k``). Template formula [S] (rules-catalog §4), executed as the tender document
+    states it (招标投标法实施条例 第四十九条).
     """
     if not prices:
         raise InvalidInput("A benchmark price needs at least one valid bid.", field="prices")
@@ -101,8 +100,18 @@ def benchmark_price(prices: Mapping[str, Decimal], rule: BenchmarkRule, *, k: De
             field="k",
         )
     ordered = sorted(prices.items(), key=lambda item: (item[1], item[0]))
-    drop = extremes_per_end(len(ordered)) if rule.method is BenchmarkMethod.TRIMMED_BY_COUNT else 0
-    kept = ordered[drop : len(ordered) - drop]
+    excluded: list[str] = []
+    if rule.exclude_beyond is not None and len(ordered) > 1:
+        plain = _CTX.divide(sum((p for _, p in ordered), Decimal(0)), Decimal(len(ordered)))
+        excluded = [bid for bid, p in ordered if abs(p - plain) > plain * rule.exclude_beyond]
+        if len(excluded) == len(ordered):
+            excluded = []  # the rule cannot leave nothing: every bid deviates alike, so none is set apart
+        ordered = [(bid, p) for bid, p in ordered if bid not in excluded]
+    trim = rule.trim_for(len(ordered))
+    low, high = (trim.drop_low, trim.drop_high) if trim else (0, 0)
+    if low + high >= len(ordered):
+        low = high = 0  # a trim that would drop every bid does not apply (the rule catalog refuses such terms)
+    kept = ordered[low : len(ordered) - high]
     mean = _CTX.divide(sum((p for _, p in kept), Decimal(0)), Decimal(len(kept)))
     value = mean
     if k is not None:
@@ -118,9 +127,10 @@ def benchmark_price(prices: Mapping[str, Decimal], rule: BenchmarkRule, *, k: De
         value=value.quantize(rule.quantum, rounding=ROUND_HALF_UP),
         mean=mean,
         used=tuple(bid for bid, _ in kept),
-        removed_low=tuple(bid for bid, _ in ordered[:drop]),
-        removed_high=tuple(bid for bid, _ in ordered[len(ordered) - drop :]),
+        removed_low=tuple(bid for bid, _ in ordered[:low]),
+        removed_high=tuple(bid for bid, _ in ordered[len(ordered) - high :]),
         k=k,
+        excluded=tuple(excluded),
     )
 
 

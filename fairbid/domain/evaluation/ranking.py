@@ -16,9 +16,9 @@ from fairbid.domain.errors import InvalidInput, RuleViolation
 
 __all__ = [
     "MAX_CANDIDATES",
+    "EvaluationMethod",
     "Rank1Exception",
     "RankEntry",
-    "RankMethod",
     "RankedBid",
     "Ranking",
     "TieBreak",
@@ -29,11 +29,11 @@ __all__ = [
 MAX_CANDIDATES = 3
 
 
-class RankMethod(StrEnum):
-    """The tender's evaluation method (条例 第四十九条: only the method written in the document)."""
+class EvaluationMethod(StrEnum):
+    """The tender's evaluation method (条例 第四十九条: only the method written in the document; 12号令 第二十九条)."""
 
     COMPREHENSIVE = "comprehensive"  # 综合评估法: higher total first
-    LOWEST_PRICE = "lowest_price"  # 经评审的最低投标价法: lower evaluated price first
+    LOWEST_EVALUATED_PRICE = "lowest_evaluated_price"  # 经评审的最低投标价法: lower evaluated price first
 
 
 class TieBreak(StrEnum):
@@ -72,13 +72,13 @@ class RankedBid:
 class Ranking:
     """The full order and the (at most three) recommended candidates."""
 
-    method: RankMethod
+    method: EvaluationMethod
     rows: tuple[RankedBid, ...]
     candidates: tuple[str, ...]
 
 
-def _primary(entry: RankEntry, method: RankMethod) -> Decimal:
-    return -entry.total if method is RankMethod.COMPREHENSIVE else entry.price
+def _primary(entry: RankEntry, method: EvaluationMethod) -> Decimal:
+    return -entry.total if method is EvaluationMethod.COMPREHENSIVE else entry.price
 
 
 def _tie_value(entry: RankEntry, tie: TieBreak) -> Decimal:
@@ -94,7 +94,7 @@ def _tie_value(entry: RankEntry, tie: TieBreak) -> Decimal:
 def rank_bids(
     entries: Sequence[RankEntry],
     *,
-    method: RankMethod,
+    method: EvaluationMethod,
     tie_breaks: Sequence[TieBreak] = DEFAULT_TIE_BREAKS,
     candidates: int = MAX_CANDIDATES,
 ) -> Ranking:
@@ -113,7 +113,7 @@ def rank_bids(
     if len(set(ids)) != len(ids):
         raise InvalidInput("A bid appears twice in the ranking.", field="entries")
     rows: list[RankedBid] = []
-    primary_name = "total" if method is RankMethod.COMPREHENSIVE else "price"
+    primary_name = "total" if method is EvaluationMethod.COMPREHENSIVE else "price"
     ordered = sorted(entries, key=lambda e: _primary(e, method))
     # group by the primary value, then break ties in the stated order
     groups: list[list[RankEntry]] = []

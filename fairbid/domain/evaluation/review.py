@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -48,6 +48,10 @@ class Requirements:
     security_valid_until: datetime  # bid deadline + bid validity (条例 第二十六条)
     certificates: frozenset[str] = field(default_factory=frozenset)  # 资质证书 codes
     staff: frozenset[str] = field(default_factory=frozenset)  # roles, e.g. {"project_manager"}
+    pm_grades: frozenset[str] = field(default_factory=frozenset)  # accepted PM certificate grades; empty: any
+    similar_count: int = 0  # past contracts required (类似业绩), of at least ``similar_min_amount``
+    similar_min_amount: Decimal = Decimal(0)
+    similar_since: datetime | None = None  # completed on or after this date
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,8 @@ class BidFacts:
     debarred_until: datetime | None = None  # 禁止投标 period end from the credit records
     certificates: frozenset[str] = field(default_factory=frozenset)
     staff: frozenset[str] = field(default_factory=frozenset)
+    pm_grade: str | None = None
+    similar_contracts: tuple[tuple[str, Decimal, date], ...] = ()  # (name, amount, completed on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +152,9 @@ def review_bid(bid: BidFacts, req: Requirements, *, now: datetime) -> BidReview:
     debarred = bid.debarred_until is not None and bid.debarred_until > now
     missing_certs = req.certificates - bid.certificates
     missing_staff = req.staff - bid.staff
+    grade_ok = not req.pm_grades or bid.pm_grade in req.pm_grades
+    since = None if req.similar_since is None else req.similar_since.date()
+    similar = [c for c in bid.similar_contracts if c[1] >= req.similar_min_amount and (since is None or c[2] >= since)]
     security_ok = bid.security_amount >= req.security_amount and (
         bid.security_valid_until is not None and bid.security_valid_until >= req.security_valid_until
     )
@@ -178,6 +187,22 @@ def review_bid(bid: BidFacts, req: Requirements, *, now: datetime) -> BidReview:
             "staff", CheckKind.QUALIFICATION, not missing_staff,
             "Every required key staff member is named.",
             f"Required staff missing: {_listed(missing_staff)}.",
+            "条例 第五十一条 (三)",
+        ),
+        _check(
+            "pm_grade", CheckKind.QUALIFICATION, grade_ok,
+            "The project manager's certificate grade meets the requirement."
+            if req.pm_grades else "No grade of the project manager's certificate is required.",
+            f"The project manager's certificate grade {bid.pm_grade or '(none)'} is not among "
+            f"{_listed(req.pm_grades)}.",
+            "条例 第五十一条 (三)",
+        ),
+        _check(
+            "similar_contracts", CheckKind.QUALIFICATION, len(similar) >= req.similar_count,
+            f"{len(similar)} similar contracts meet the requirement of {req.similar_count}."
+            if req.similar_count else "No similar contracts are required.",
+            f"{len(similar)} of the stated contracts are of at least {req.similar_min_amount} and recent enough; "
+            f"{req.similar_count} are required (类似业绩).",
             "条例 第五十一条 (三)",
         ),
         _check(

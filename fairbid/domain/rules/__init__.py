@@ -7,15 +7,7 @@
 
 from fairbid.domain.rules.amendment import amended_deadline
 from fairbid.domain.rules.catalog import FACT_RULES, TEXT_RULES, check_facts, check_text, rule, rules
-from fairbid.domain.rules.facts import (
-    Breach,
-    EvaluationMethod,
-    FactRule,
-    PriceFormula,
-    ProjectType,
-    RubricItem,
-    TenderFacts,
-)
+from fairbid.domain.rules.facts import Breach, FactRule, ProjectType, TenderFacts
 from fairbid.domain.rules.finding import Finding, Rule, Severity, Span, blocking, raise_if_blocking
 from fairbid.domain.rules.place import Division, Gazetteer, Level, gazetteer
 from fairbid.domain.rules.text import TextRule
@@ -25,14 +17,11 @@ __all__ = [
     "TEXT_RULES",
     "Breach",
     "Division",
-    "EvaluationMethod",
     "FactRule",
     "Finding",
     "Gazetteer",
     "Level",
-    "PriceFormula",
     "ProjectType",
-    "RubricItem",
     "Rule",
     "Severity",
     "Span",

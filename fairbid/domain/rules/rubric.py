@@ -9,9 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from fairbid.domain.rules.facts import Breach, EvaluationMethod, FactRule, TenderFacts
+from fairbid.domain.evaluation.price import KMode
+from fairbid.domain.evaluation.ranking import EvaluationMethod
+from fairbid.domain.rules.facts import Breach, FactRule, TenderFacts
 from fairbid.domain.rules.finding import Severity
 from fairbid.domain.rules.law import rule_of
+from fairbid.domain.terms.model import (
+    PRICE_ITEM,
+    CertificateTest,
+    CreditGradeTest,
+    DurationTest,
+    ObjectiveItem,
+    SimilarContractsTest,
+    StaffCountTest,
+)
 
 __all__ = ["K_MAX", "K_MIN", "RUBRIC_RULES", "SUBJECTIVE_SHARE_LIMIT"]
 
@@ -45,86 +56,142 @@ def _turnover(f: TenderFacts) -> Iterator[Breach]:
 
 
 def _past_project_value(f: TenderFacts) -> Iterator[Breach]:
-    """条例 第三十二条(二): one past project larger than the project itself (catalog: >1× estimate)."""
-    if f.past_project_value_min is not None and f.past_project_value_min > f.estimated_price:
+    """招标投标法实施条例 第三十二条第二项: one past project larger than the project itself (catalog: > 1× estimate),
+    as a qualification threshold or as a scoring test."""
+    similar = f.terms.qualification.similar_contracts
+    if similar is not None and similar.min_amount > f.estimated_price:
         yield (
-            "qualification.past_project_value_min",
-            f"类似业绩单项金额要求 {_wan(f.past_project_value_min)} 高于本项目估算价：请降至估算价以内。",
+            "qualification.similar_contracts.min_amount",
+            f"类似业绩单项金额要求 {_wan(similar.min_amount)} 高于本项目估算价 {_wan(f.estimated_price)}，"
+            "与项目规模不相适应：请降至估算价以内。",
         )
+    for n, item in enumerate(_objective(f)):
+        if isinstance(item.test, SimilarContractsTest) and item.test.min_amount > f.estimated_price:
+            yield (
+                f"evaluation.objective.{n}.test.min_amount",
+                f"评分因素“{item.name}”要求单项合同金额 {_wan(item.test.min_amount)}，高于本项目估算价 "
+                f"{_wan(f.estimated_price)}，与项目规模不相适应：请降至估算价以内。",
+            )
 
 
 def _past_project_count(f: TenderFacts) -> Iterator[Breach]:
-    """条例 第三十二条(二): more past projects than needed to show capacity."""
-    if f.past_project_count > MAX_PAST_PROJECTS:
+    """招标投标法实施条例 第三十二条第二项: more past projects than needed to show capacity."""
+    similar = f.terms.qualification.similar_contracts
+    if similar is not None and similar.count > MAX_PAST_PROJECTS:
         yield (
-            "qualification.past_project_count",
-            f"要求 {f.past_project_count} 个类似业绩，超过 {MAX_PAST_PROJECTS} 个可能排斥潜在投标人：请减少。",
+            "qualification.similar_contracts.count",
+            f"要求 {similar.count} 个类似业绩，超过 {MAX_PAST_PROJECTS} 个可能排斥潜在投标人：请减少。",
         )
 
 
+def _objective(f: TenderFacts) -> tuple[ObjectiveItem, ...]:
+    return () if f.terms.scoring is None else f.terms.scoring.objective
+
+
 def _rubric_total(f: TenderFacts) -> Iterator[Breach]:
-    """12号令 第三十条、条例 第四十九条: item maxima add up to the stated total."""
-    if f.evaluation_method is EvaluationMethod.COMPREHENSIVE and f.rubric:
-        total = sum((i.maximum for i in f.rubric), Decimal(0))
-        if total != f.rubric_total:
-            yield "evaluation.items", f"各评分因素分值之和为 {total} 分，与总分 {f.rubric_total} 分不符。"
-        for n, item in enumerate(f.rubric):
-            if item.maximum <= 0:
-                yield f"evaluation.items.{n}.maximum", f"评分因素“{item.name}”的分值必须大于 0。"
+    """评标委员会和评标方法暂行规定 第三十条、招标投标法实施条例 第四十九条: item maxima add up to the stated total."""
+    table = f.terms.scoring
+    if table is None:
+        return
+    if table.item_total != table.total:
+        yield (
+            "evaluation.total",
+            f"价格分 {table.price.full_score} 分与各评分因素分值之和为 {table.item_total} 分，"
+            f"与总分 {table.total} 分不符。",
+        )
+    named: list[tuple[str, int, str, Decimal]] = [
+        *(("objective", n, i.name, i.max_score) for n, i in enumerate(table.objective)),
+        *(("subjective", n, i.name, i.max_score) for n, i in enumerate(table.subjective)),
+    ]
+    for kind, n, name, max_score in named:
+        if max_score <= 0:
+            yield f"evaluation.{kind}.{n}.maximum", f"评分因素“{name}”的分值必须大于 0。"
+    ids = [PRICE_ITEM, *(i.item_id for i in table.objective), *(i.item_id for i in table.subjective)]
+    if len(set(ids)) != len(ids):
+        yield "evaluation", "评分因素的编号重复：每个评分因素须有不同的编号。"
 
 
-def _rubric_stated(f: TenderFacts) -> Iterator[Breach]:
-    """12号令 第三十五条: the comprehensive method states its factors and weights."""
-    if f.evaluation_method is EvaluationMethod.COMPREHENSIVE and not f.rubric:
-        yield "evaluation.items", "综合评估法须在招标文件中载明评分因素及其分值：请填写评分表。"
+def _method_stated(f: TenderFacts) -> Iterator[Breach]:
+    """评标委员会和评标方法暂行规定 第三十五条: the comprehensive method states its factors and weights; the lowest
+    evaluated price method (第三十条) has no scoring table."""
+    table = f.terms.scoring
+    if f.terms.method is EvaluationMethod.COMPREHENSIVE and table is None:
+        yield "evaluation.price", "综合评估法须在招标文件中载明评分因素及其分值、价格分计算方法：请填写评分表。"
+    if f.terms.method is EvaluationMethod.LOWEST_EVALUATED_PRICE and table is not None:
+        yield "evaluation.method", "经评审的最低投标价法不打分：请删除评分表，或改用综合评估法。"
 
 
 def _objective_tests(f: TenderFacts) -> Iterator[Breach]:
-    """1117号(五): objective items carry a test every expert applies the same way."""
-    for n, item in enumerate(f.rubric):
-        if item.objective and not item.is_price and not item.test.strip():
-            yield f"evaluation.items.{n}.test", f"客观评分因素“{item.name}”没有可量化的评分标准：请写明条件。"
+    """发改法规规〔2022〕1117号 （五）: objective items carry a test every expert would apply the same way; the
+    machine applies it, so the test must be complete."""
+    for n, item in enumerate(_objective(f)):
+        test = item.test
+        if isinstance(test, CertificateTest | CreditGradeTest) and not test.grades:
+            yield f"evaluation.objective.{n}.test", f"客观评分因素“{item.name}”没有列出各等级的分值。"
+        if isinstance(test, CertificateTest | CreditGradeTest) and any(g.points > item.max_score for g in test.grades):
+            yield f"evaluation.objective.{n}.test", f"客观评分因素“{item.name}”某等级的分值超过该项满分。"
+        if isinstance(test, SimilarContractsTest) and (test.points_each <= 0 or test.within_years <= 0):
+            yield f"evaluation.objective.{n}.test", f"客观评分因素“{item.name}”的业绩分值和年限须大于 0。"
+        if isinstance(test, DurationTest) and (test.step_days <= 0 or test.points_per_step <= 0):
+            yield f"evaluation.objective.{n}.test", f"客观评分因素“{item.name}”的工期档距和分值须大于 0。"
+        if isinstance(test, StaffCountTest) and (test.count <= 0 or not test.role.strip()):
+            yield f"evaluation.objective.{n}.test", f"客观评分因素“{item.name}”须写明人员岗位和人数。"
 
 
 def _subjective_bands(f: TenderFacts) -> Iterator[Breach]:
-    """1117号(五): subjective items score within stated bands, not 酌情 (at discretion)."""
-    for n, item in enumerate(f.rubric):
-        if not item.objective and not item.test.strip():
-            yield f"evaluation.items.{n}.test", f"主观评分因素“{item.name}”没有分档标准：请写明各档分值区间。"
+    """发改法规规〔2022〕1117号 （五）: subjective items score within stated bands, not 酌情 (at discretion)."""
+    table = f.terms.scoring
+    for n, item in enumerate(() if table is None else table.subjective):
+        if not item.bands:
+            yield f"evaluation.subjective.{n}.bands", f"主观评分因素“{item.name}”没有分档标准：请写明各档分值区间。"
+        elif any(b.low > b.high or b.high > item.max_score or b.low < item.min_score for b in item.bands):
+            yield f"evaluation.subjective.{n}.bands", f"主观评分因素“{item.name}”的分档区间超出该项分值范围。"
 
 
 def _price_formula(f: TenderFacts) -> Iterator[Breach]:
-    """条例 第四十九条 (catalog §4): K set inside sane bounds, penalties valid, price item present."""
-    p = f.price_formula
-    if p is None:
-        if f.evaluation_method is EvaluationMethod.COMPREHENSIVE and any(i.is_price for i in f.rubric):
-            yield "evaluation.price_formula", "评分表含价格分，但未载明价格分计算公式。"
+    """招标投标法实施条例 第四十九条 (catalog §4): K drawn from a stated, non-empty set inside sane bounds; deductions
+    valid; the trims never drop every bid."""
+    table = f.terms.scoring
+    if table is None:
         return
-    if not p.k_values:
-        yield "evaluation.price_formula.k_values", "下浮系数 K 的取值集合为空：请列出开标时抽取 K 的候选值。"
-    for n, k in enumerate(p.k_values):
-        if not K_MIN <= k <= K_MAX:
+    p = table.price
+    if p.k_mode is not KMode.NONE and not p.k_values:
+        yield "evaluation.price.k_values", "下浮系数 K 的取值集合为空：请列出开标时抽取 K 的候选值。"
+    low, high = (K_MIN, K_MAX) if p.k_mode is KMode.TIMES_K else (Decimal(0), Decimal(1) - K_MIN)
+    for n, k in enumerate(p.k_values if p.k_mode is not KMode.NONE else ()):
+        if not low <= k <= high:
             yield (
-                f"evaluation.price_formula.k_values.{n}",
-                f"下浮系数 K={k} 超出 {K_MIN}–{K_MAX}：过低的 K 会把评标基准价压到成本以下。",
+                f"evaluation.price.k_values.{n}",
+                f"K={k} 超出 {low}–{high}：{'过低的系数' if p.k_mode is KMode.TIMES_K else '过高的下浮率'}"
+                "会把评标基准价压到成本以下。",
             )
     if len(set(p.k_values)) != len(p.k_values):
-        yield "evaluation.price_formula.k_values", "下浮系数 K 的候选值有重复，抽取不再等概率：请去重。"
-    if p.above_penalty <= 0 or p.below_penalty < 0:
-        yield "evaluation.price_formula", "偏差扣分系数必须为正数。"
-    elif p.below_penalty >= p.above_penalty:
-        yield "evaluation.price_formula.below_penalty", "低于基准价的扣分系数应小于高于基准价的扣分系数。"
-    price_items = [i for i in f.rubric if i.is_price]
-    if price_items and p.full_score != price_items[0].maximum:
-        yield "evaluation.price_formula.full_score", "价格分满分与评分表中价格分分值不一致。"
+        yield "evaluation.price.k_values", "K 的候选值有重复，抽取不再等概率：请去重。"
+    if p.above_per_point <= 0 or p.below_per_point < 0:
+        yield "evaluation.price", "偏差扣分系数必须为正数。"
+    elif p.below_per_point >= p.above_per_point:
+        yield "evaluation.price.below_per_point", "低于基准价的扣分系数应小于高于基准价的扣分系数。"
+    if not Decimal(0) <= p.floor <= p.full_score:
+        yield "evaluation.price.floor", "价格分保底分须在 0 与价格分满分之间。"
+    for n, t in enumerate(p.trims):
+        if t.drop_high < 0 or t.drop_low < 0 or t.min_bids < 1:
+            yield f"evaluation.price.trims.{n}", "去掉最高价、最低价的个数不能为负，适用家数至少为 1。"
+        elif t.drop_high + t.drop_low >= t.min_bids:
+            yield (
+                f"evaluation.price.trims.{n}",
+                f"有效投标人 {t.min_bids} 家时去掉 {t.drop_high} 个最高价和 {t.drop_low} 个最低价，可能一个不剩："
+                "请减少去掉的个数或提高适用家数。",
+            )
+    if p.exclude_beyond is not None and not Decimal(0) < p.exclude_beyond < Decimal(1):
+        yield "evaluation.price.exclude_beyond", "剔除偏离平均值过大报价的比例须在 0 与 100% 之间。"
 
 
 def _subjective_share(f: TenderFacts) -> Iterator[Breach]:
-    """1117号(五), catalog §2.4: subjective points above 30% of the total invite favouritism."""
-    subjective = sum((i.maximum for i in f.rubric if not i.objective), Decimal(0))
-    if f.rubric and f.rubric_total > 0 and subjective / f.rubric_total > SUBJECTIVE_SHARE_LIMIT:
-        share = (100 * subjective / f.rubric_total).quantize(Decimal("0.1"))
-        yield "evaluation.items", f"主观分占总分 {share}%，超过 30%：请增加客观分或细化分档。"
+    """发改法规规〔2022〕1117号 （五）, catalog §2.4: subjective points above 30 % of the total invite favouritism."""
+    table = f.terms.scoring
+    if table is not None and table.total > 0 and table.subjective_total / table.total > SUBJECTIVE_SHARE_LIMIT:
+        share = (100 * table.subjective_total / table.total).quantize(Decimal("0.1"))
+        yield "evaluation.subjective", f"主观分占总分 {share}%，超过 30%：请增加客观分或细化分档。"
 
 
 def _grade(f: TenderFacts) -> Iterator[Breach]:
@@ -159,8 +226,8 @@ RUBRIC_RULES: tuple[FactRule, ...] = (
         _rubric_total,
     ),
     FactRule(
-        rule_of("R02", "综合评估法载明评分因素和分值", law="12号令", article="第三十五条", severity=_BLOCK),
-        _rubric_stated,
+        rule_of("R02", "评标方法与评分表相符", law="12号令", article="第三十五条", severity=_BLOCK),
+        _method_stated,
     ),
     FactRule(
         rule_of("R03", "客观评分因素有客观标准", law="1117号", article="（五）", severity=_BLOCK),
@@ -171,7 +238,7 @@ RUBRIC_RULES: tuple[FactRule, ...] = (
         _price_formula,
     ),
     FactRule(
-        rule_of("R05", "主观分占比不超过30%", law="1117号", article="（五）", severity=_WARN),
+        rule_of("R05", "主观分占比不超过30%", law="1117号", article="（五）", severity=_BLOCK),
         _subjective_share,
     ),
     FactRule(

@@ -48,34 +48,31 @@ def _issue_to_deadline(f: TenderFacts) -> Iterator[Breach]:
 
 def _bid_security_ratio(f: TenderFacts) -> Iterator[Breach]:
     """条例 第二十六条: bid security at most 2% of the estimated price (估算价)."""
-    if f.bid_security is not None and f.bid_security > f.estimated_price * Decimal("0.02"):
+    security = f.terms.security.amount
+    if security > f.estimated_price * Decimal("0.02"):
         limit = (f.estimated_price * Decimal("0.02")).quantize(Decimal("0.01"))
         yield (
             "bid_security.amount",
-            f"投标保证金 {f.bid_security} 元超过估算价的 2%（{limit} 元）：请降至 {limit} 元以内。",
+            f"投标保证金 {security} 元超过估算价的 2%（{limit} 元）：请降至 {limit} 元以内。",
         )
 
 
 def _bid_security_cap(f: TenderFacts) -> Iterator[Breach]:
     """30号令 第三十七条 / 27号令 第二十七条: works and goods bid security at most 80万元."""
-    if (
-        f.project_type in (ProjectType.WORKS, ProjectType.GOODS)
-        and f.bid_security is not None
-        and f.bid_security > SECURITY_CAP
-    ):
+    if f.project_type in (ProjectType.WORKS, ProjectType.GOODS) and f.terms.security.amount > SECURITY_CAP:
         yield (
             "bid_security.amount",
-            f"施工、货物招标的投标保证金最高不得超过 80 万元，现为 {f.bid_security} 元。",
+            f"施工、货物招标的投标保证金最高不得超过 80 万元，现为 {f.terms.security.amount} 元。",
         )
 
 
 def _bid_security_validity(f: TenderFacts) -> Iterator[Breach]:
     """条例 第二十六条: the bid security stays valid exactly as long as the bids do."""
-    v = f.bid_security_validity_days
-    if f.bid_security is not None and v is not None and v != f.bid_validity_days:
+    v = f.terms.security.validity_days
+    if f.terms.security.amount > 0 and v is not None and v != f.terms.bid_validity_days:
         yield (
             "bid_security.validity_days",
-            f"投标保证金有效期 {v} 日应与投标有效期 {f.bid_validity_days} 日一致。",
+            f"投标保证金有效期 {v} 日应与投标有效期 {f.terms.bid_validity_days} 日一致。",
         )
 
 
@@ -89,32 +86,40 @@ def _performance_security(f: TenderFacts) -> Iterator[Breach]:
 
 
 def _committee(f: TenderFacts) -> Iterator[Breach]:
-    """法 第三十七条: committee of 5 or more, odd, technical and economic experts at least 2/3."""
-    if f.committee_size < 5:
-        yield "committee.size", f"评标委员会 {f.committee_size} 人，应为 5 人以上单数。"
-    elif f.committee_size % 2 == 0:
-        yield "committee.size", f"评标委员会 {f.committee_size} 人，应为单数。"
-    if f.committee_experts > f.committee_size:
-        yield "committee.experts", "专家人数不能多于评标委员会成员总数。"
-    elif 3 * f.committee_experts < 2 * f.committee_size:
+    """招标投标法 第三十七条: a committee of 5 or more, odd, technical and economic experts at least 2/3, the rest
+    the tenderee's representatives."""
+    c = f.terms.committee
+    if c.size < 5:
+        yield "committee.size", f"评标委员会 {c.size} 人，应为 5 人以上单数。"
+    elif c.size % 2 == 0:
+        yield "committee.size", f"评标委员会 {c.size} 人，应为单数。"
+    if c.drawn + c.representatives != c.size:
         yield (
             "committee.experts",
-            f"技术、经济等方面的专家 {f.committee_experts} 人，不得少于成员总数 {f.committee_size} 人的三分之二。",
+            f"抽取专家 {c.drawn} 人与招标人代表 {c.representatives} 人之和应等于评标委员会人数 {c.size} 人。",
         )
+    elif 3 * c.drawn < 2 * c.size:
+        yield (
+            "committee.experts",
+            f"技术、经济等方面的专家 {c.drawn} 人，不得少于成员总数 {c.size} 人的三分之二。",
+        )
+    if any(n <= 0 or not s.strip() for s, n in c.experts):
+        yield "committee.experts", "每个专业须写明专业代码和抽取人数（大于 0）。"
 
 
 def _bid_validity_stated(f: TenderFacts) -> Iterator[Breach]:
     """条例 第二十五条: the bid validity (投标有效期) must be stated."""
-    if f.bid_validity_days is None or f.bid_validity_days <= 0:
+    if f.terms.bid_validity_days <= 0:
         yield "schedule.bid_validity_days", "招标文件应当载明投标有效期：请填写投标有效期（日）。"
 
 
 def _bid_validity_room(f: TenderFacts) -> Iterator[Breach]:
     """条例 第二十五条, 12号令 第四十条: award ≥30 working days (≈42 days) before the validity ends."""
-    if f.bid_validity_days is not None and 0 < f.bid_validity_days < 60:
+    if 0 < f.terms.bid_validity_days < 60:
         yield (
             "schedule.bid_validity_days",
-            f"投标有效期 {f.bid_validity_days} 日偏短：评标、定标须在有效期结束前 30 个工作日完成，建议不少于 60 日。",
+            f"投标有效期 {f.terms.bid_validity_days} 日偏短："
+            "评标、定标须在有效期结束前 30 个工作日完成，建议不少于 60 日。",
         )
 
 

@@ -1,5 +1,6 @@
 """The tender section (标段): its lifecycle, schedule and chronograph."""
 
+from fairbid.domain.section.document import DocumentVersion
 from fairbid.domain.section.model import (
     Action,
     Schedule,
@@ -14,6 +15,7 @@ from fairbid.domain.section.schedule import DueEvent, due_events, next_check
 
 __all__ = [
     "Action",
+    "DocumentVersion",
     "DueEvent",
     "Schedule",
     "Section",

@@ -158,11 +158,11 @@ class Section:
     status: SectionStatus = SectionStatus.DRAFT
     version: int = 0
     state_funded: bool = True  # 国有资金控股: rank 1 wins (条例 第五十五条)
-    k_values: tuple[Decimal, ...] = (Decimal("0.02"), Decimal("0.03"), Decimal("0.04"), Decimal("0.05"))
     seed_commitment: str | None = None  # SM3(seed), fixed at publication
     beacon: str | None = None
     revealed_seed: str | None = None  # the seed, public once the opening revealed it with the beacon
     document_digest: str | None = None
+    terms_digest: str | None = None  # SM3 of the executable terms pinned at publication (fairbid.domain.terms)
     publicity_ends: datetime | None = None
     open_objections: int = 0
     outcome_reason: str | None = None

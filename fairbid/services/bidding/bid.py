@@ -22,9 +22,8 @@ from fairbid.domain.errors import InvalidInput, InvalidKey, NotFound, NotPermitt
 from fairbid.domain.section import Section, SectionStatus
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ledger.snapshot import SubjectType, bid_snapshot
-from fairbid.ports import Clock
+from fairbid.ports import Clock, UnitOfWork
 from fairbid.store.blob import LocalBlobStore
-from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = [
     "BidView",
@@ -54,7 +53,7 @@ class RegisterKey:
     public_key: str  # the text form printed by ``fairbid bidder keygen``
 
 
-def register_bidder_key(cmd: RegisterKey, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> str:
+def register_bidder_key(cmd: RegisterKey, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> str:
     """Bind a bidder's public key to its organisation; returns the key ID (SM3 of the key)."""
     now = clock.now()
     org_id = _bidder(actor)
@@ -82,7 +81,7 @@ def register_bidder_key(cmd: RegisterKey, *, uow: SqlUnitOfWork, clock: Clock, a
     return key.key_id
 
 
-def _active_key(uow: SqlUnitOfWork, org_id: str) -> PublicKey:
+def _active_key(uow: UnitOfWork, org_id: str) -> PublicKey:
     keys = uow.keys.active_for(org_id)
     if not keys:
         raise InvalidInput("Register your public key first (POST /api/keys).", field="public_key")
@@ -116,7 +115,7 @@ class BidView:
 def submit_bid(
     cmd: SubmitBid,
     *,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     actor: Actor,
     blobs: LocalBlobStore,
@@ -226,7 +225,7 @@ def submit_bid(
     return _view(bid, receipt)
 
 
-def _section_for_bidder(uow: SqlUnitOfWork, section_id: str, *, lock: bool = False) -> Section:
+def _section_for_bidder(uow: UnitOfWork, section_id: str, *, lock: bool = False) -> Section:
     try:
         section = uow.sections.get(section_id, for_update=lock)
     except NotFound as e:
@@ -242,7 +241,7 @@ def _view(bid: Bid, receipt: SignedReceipt | None = None) -> BidView:
     )
 
 
-def withdraw_bid(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> BidView:
+def withdraw_bid(section_id: str, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> BidView:
     """Withdraw (撤回) one's own bid before the deadline (招标投标法实施条例 第三十五条); recorded, sealed.
 
     Holds the section's lock like a submission, so the opening either comes after the withdrawal and does not
@@ -271,7 +270,7 @@ def withdraw_bid(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Ac
     return _view(bid)
 
 
-def my_bid(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> BidView:
+def my_bid(section_id: str, *, uow: UnitOfWork, actor: Actor) -> BidView:
     """A bidder's own bid in a section; nobody else may ask this way."""
     org_id = _bidder(actor)
     with uow:
@@ -291,7 +290,7 @@ class DecryptBid:
 def decrypt_bid(
     cmd: DecryptBid,
     *,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     actor: Actor,
     blobs: LocalBlobStore,
@@ -335,6 +334,10 @@ def decrypt_bid(
         project_manager_id=form.project_manager_id,
         bid_security_ref=form.bid_security_ref,
         extra=tuple(sorted((str(k), str(v)) for k, v in form.extra.items())),
+        pm_grade=form.pm_grade,
+        staff=tuple(sorted(form.staff.items())),
+        certificates=form.certificates,
+        similar_contracts=form.similar_contracts,
     )
     with uow:
         section = uow.sections.get(cmd.section_id)
@@ -364,7 +367,7 @@ def decrypt_bid(
     return bid
 
 
-def list_opened_bids(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> list[Bid]:
+def list_opened_bids(section_id: str, *, uow: UnitOfWork, actor: Actor) -> list[Bid]:
     """All bids of a section, once it has opened; before that, the same refusal for everyone."""
     with uow:
         try:

@@ -19,7 +19,7 @@ from fairbid.crypto.digest import sm3_hex
 from fairbid.documents.glyph import missing_glyphs
 from fairbid.domain.actor import Actor
 from fairbid.domain.errors import NotFound
-from fairbid.store.uow import SqlUnitOfWork
+from fairbid.ports import UnitOfWork
 from fairbid.templating import BEIJING, render, render_pdf
 
 __all__ = ["OpeningRecordPdf", "opening_record_pdf", "render_opening_record"]
@@ -87,7 +87,7 @@ def _pdf(html: str) -> bytes:
     return pdf
 
 
-def opening_record_pdf(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> OpeningRecordPdf:
+def opening_record_pdf(section_id: str, *, uow: UnitOfWork, actor: Actor) -> OpeningRecordPdf:
     """The published opening record of a section as a PDF; not found before the record exists.
 
     Public, like the record itself: before the close of the decryption window there is no record, and the

@@ -15,12 +15,11 @@ from datetime import datetime, timedelta
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.bid import BidStatus
 from fairbid.domain.errors import DeadlinePassed, InvalidInput, InvalidTransition, NotFound, NotPermitted
+from fairbid.domain.records import ObjectionRecord
 from fairbid.domain.section import Section, SectionStatus
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ledger.snapshot import SubjectType, objection_snapshot
-from fairbid.ports import Clock
-from fairbid.store.disputes import StoredObjection
-from fairbid.store.uow import SqlUnitOfWork
+from fairbid.ports import Clock, UnitOfWork
 
 __all__ = [
     "ANSWER_DAYS",
@@ -94,7 +93,7 @@ def _stage(section: Section, now: datetime) -> str:
     return stage
 
 
-def raise_objection(cmd: RaiseObjection, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> ObjectionView:
+def raise_objection(cmd: RaiseObjection, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> ObjectionView:
     """A bidder of the section objects, at the opening or during the candidates' publicity; recorded."""
     now = clock.now()
     text = _text(cmd.text, "text")
@@ -107,7 +106,7 @@ def raise_objection(cmd: RaiseObjection, *, uow: SqlUnitOfWork, clock: Clock, ac
             raise NotPermitted("Only a bidder of this section may raise an objection here.")
         stage = _stage(section, now)
         objections = uow.objections
-        stored = StoredObjection(
+        stored = ObjectionRecord(
             str(uuid.uuid4()), section.id, stage, actor.organisation_id, text, now, None, None, None
         )
         objections.add(stored)
@@ -127,7 +126,7 @@ def raise_objection(cmd: RaiseObjection, *, uow: SqlUnitOfWork, clock: Clock, ac
     return _view(stored, name)
 
 
-def answer_objection(cmd: AnswerObjection, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> ObjectionView:
+def answer_objection(cmd: AnswerObjection, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> ObjectionView:
     """The tenderee or its agency answers, once; the award may go ahead when none is left open."""
     now = clock.now()
     answer = _text(cmd.answer, "answer")
@@ -163,7 +162,7 @@ def answer_objection(cmd: AnswerObjection, *, uow: SqlUnitOfWork, clock: Clock, 
     return _view(stored, name)
 
 
-def list_objections(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> list[ObjectionView]:
+def list_objections(section_id: str, *, uow: UnitOfWork, actor: Actor) -> list[ObjectionView]:
     """A section's objections and answers, for everyone (they are part of the public record)."""
     with uow:
         try:
@@ -177,7 +176,7 @@ def list_objections(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> lis
     return [_view(o, names[o.raised_by].name if o.raised_by in names else o.raised_by) for o in stored]
 
 
-def _view(o: StoredObjection, name: str) -> ObjectionView:
+def _view(o: ObjectionRecord, name: str) -> ObjectionView:
     due = o.raised_at + timedelta(days=ANSWER_DAYS) if o.stage == "publicity" else None
     return ObjectionView(
         o.id, o.section_id, o.stage, o.raised_by, name, o.text, o.raised_at, due, o.answer, o.answered_at

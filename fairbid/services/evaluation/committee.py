@@ -1,32 +1,38 @@
-"""The evaluation committee (评标委员会): the random draw, answers, replacements and check-in at a venue.
+"""The evaluation committee (评标委员会): the random draw of the composition the published terms state, answers,
+replacements, the tenderee's representatives and check-in at a venue.
 
-The draw is recomputable: its stream is ``BeaconStream(beacon, "experts:<section>:round:<n>")`` over the
-pool sorted by expert ID (docs/evaluation.md §2). Names stay secret from everyone but the centre's system
-until the evaluation starts, and from the public until the award (法 第三十七条).
+The draw is recomputable: its stream is ``BeaconStream(beacon, "experts:<section>:round:<n>")`` over the pool
+sorted by expert ID (docs/evaluation.md §2). The composition — size, experts by specialty, representatives — is
+the pinned terms'; the centre decides only how the drawn experts split over its venues. Names stay secret from
+everyone but the centre's system until the evaluation starts, and from the public until the award (法 第三十七条).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from fairbid.crypto.digest import sm3_hex
 from fairbid.crypto.draw import BeaconStream
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.errors import InvalidInput, InvalidTransition, NotPermitted
+from fairbid.domain.evaluation.committee import (
+    Committee,
+    CommitteeSchedule,
+    Representative,
+    draw_label,
+    member_check_in,
+)
 from fairbid.domain.expert import (
     CommitteeDraw,
     CommitteeSpec,
     DrawParties,
     DrawPlan,
     Period,
-    SeatQuota,
-    SeatStatus,
-    check_in,
+    VenueRole,
     draw_committee,
     draw_replacements,
     expire_unanswered,
@@ -34,29 +40,23 @@ from fairbid.domain.expert import (
     record_answer,
 )
 from fairbid.domain.section import Section, SectionStatus
+from fairbid.domain.terms import TenderTerms
 from fairbid.ledger.chain import LedgerAction
-from fairbid.ledger.snapshot import SubjectType
+from fairbid.ledger.snapshot import SubjectType, committee_snapshot
 from fairbid.notify import DeliveryFailed, Notifier
-from fairbid.ports import Clock
-from fairbid.services.evaluation.terms import default_terms, validate_terms
-from fairbid.store.evaluation import draw_from_json, draw_to_json
-from fairbid.store.expert_pool import VenueRepository, iso, parse_iso
-from fairbid.store.rows import CommitteeRow
-from fairbid.store.uow import SqlUnitOfWork
+from fairbid.ports import Clock, UnitOfWork
+from fairbid.services.shared.participation import member_of, pool_id_of
+from fairbid.services.shared.terms import pinned_terms
 
 __all__ = [
     "CheckIn",
     "DrawRequest",
-    "accepted_members",
     "answer_invitation",
-    "check_in_expert",
+    "check_in_member",
     "draw_committee_for_section",
-    "draw_label",
-    "expert_of",
-    "load_draw",
+    "name_representatives",
     "names_digest",
     "replace_vacancies",
-    "seat_no",
 ]
 
 log = logging.getLogger("fairbid.committee")
@@ -64,44 +64,33 @@ log = logging.getLogger("fairbid.committee")
 _SYSTEM = frozenset({Role.OPERATOR, Role.MACHINE})
 
 
-def draw_label(section_id: str, round_no: int) -> str:
-    """The beacon stream label of one draw round (docs/evaluation.md §1)."""
-    return f"experts:{section_id}:round:{round_no}"
-
-
 @dataclass(frozen=True, slots=True)
 class DrawRequest:
-    """The committee the tender asks for and how its seats split over specialties and venues.
+    """How the drawn experts split over the centre's venues, and when the committee sits.
 
-    ``specialties`` and ``venues`` map a specialty code / venue ID to a number of experts; both add up
-    to the expert seats. ``terms`` are the tender's evaluation terms (rubric, price rule, requirements),
-    see ``fairbid.services.evaluation.session.default_terms``.
+    ``venues`` maps a venue ID to a number of experts; they add up to the experts the pinned terms draw. Size,
+    specialties and representatives are the tender document's, never the operator's (条例 第四十九条).
     """
 
     section_id: str
-    specialties: Mapping[str, int]
     venues: Mapping[str, int]
-    size: int = 5
-    tenderee_representatives: int = 0
     evaluation_start: datetime | None = None
     evaluation_hours: int = 8
     answer_minutes: int = 120
     min_secondary_share: Decimal | None = None
-    terms: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _plan(p: Mapping[str, Any], venues: VenueRepository) -> DrawPlan:
-    quotas = tuple(SeatQuota(q["venue_id"], q["specialty"], int(q["count"])) for q in p["quotas"])
+def _plan(uow: UnitOfWork, terms: TenderTerms, schedule: CommitteeSchedule) -> DrawPlan:
     return DrawPlan(
-        committee=CommitteeSpec(int(p["size"]), int(p["tenderee_representatives"])),
-        quotas=quotas,
-        venues=tuple(venues.get(v) for v in sorted({q.venue_id for q in quotas})),
-        evaluation=Period(parse_iso(p["evaluation_start"]), parse_iso(p["evaluation_end"])),
-        min_secondary_share=None if p.get("min_secondary_share") is None else Decimal(p["min_secondary_share"]),
+        committee=CommitteeSpec(terms.committee.size, terms.committee.representatives),
+        quotas=schedule.quotas,
+        venues=tuple(uow.venues.get(v) for v in sorted({q.venue_id for q in schedule.quotas})),
+        evaluation=schedule.evaluation,
+        min_secondary_share=schedule.min_secondary_share,
     )
 
 
-def _parties(uow: SqlUnitOfWork, section: Section) -> DrawParties:
+def _parties(uow: UnitOfWork, section: Section) -> DrawParties:
     tenderee = uow.organisations.get(section.tenderee_id).credit_code
     agency = None if section.agency_id is None else uow.organisations.get(section.agency_id).credit_code
     bidder_ids = [b.bidder_id for b in uow.bids.in_section(section.id)]
@@ -115,44 +104,23 @@ def _beacon(section: Section) -> bytes:
     return bytes.fromhex(section.beacon)
 
 
-def seat_no(draw: CommitteeDraw, expert_id: str) -> int:
-    """The seat number (draw order) of an expert: what the public ledger names instead of the expert."""
-    for n, seat in enumerate(draw.seats):
-        if seat.expert_id == expert_id:
-            return n
-    raise InvalidInput(f"Expert {expert_id} was not drawn for this section.", field="expert_id")
-
-
 def names_digest(draw: CommitteeDraw) -> str:
     """SM3 over the drawn expert IDs in seat order: commits to the names without revealing them."""
     return sm3_hex("\n".join(s.expert_id for s in draw.seats).encode())
 
 
-def load_draw(row: CommitteeRow) -> CommitteeDraw:
-    """The committee's draw state."""
-    return draw_from_json(row.draw)
-
-
-def _save_draw(row: CommitteeRow, draw: CommitteeDraw, now: datetime) -> None:
-    row.draw = {**row.draw, **draw_to_json(draw), "labels": [draw_label(row.section_id, n) for n in range(draw.rounds)]}
-    row.updated_at = now
-
-
-def _invite(uow: SqlUnitOfWork, section: Section, seats: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
-    rows = uow.experts.rows(e for e, _ in seats)
-    out = []
-    for expert_id, venue_id in seats:
-        email = (rows[expert_id].profile or {}).get("email", "")
-        if email:
-            out.append(
-                (
-                    email,
-                    f"评标邀请 Evaluation invitation: {section.code}",
-                    f"You are drawn to evaluate section {section.code} at venue {venue_id}. Answer on the platform "
-                    "(accept or decline). Keep this invitation confidential (法 第三十七条).",
-                )
-            )
-    return out
+def _invite(uow: UnitOfWork, section: Section, seats: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    emails = uow.experts.emails(e for e, _ in seats)
+    return [
+        (
+            emails[expert_id],
+            f"评标邀请 Evaluation invitation: {section.code}",
+            f"You are drawn to evaluate section {section.code} at venue {venue_id}. Answer on the platform "
+            "(accept or decline). Keep this invitation confidential (法 第三十七条).",
+        )
+        for expert_id, venue_id in seats
+        if expert_id in emails
+    ]
 
 
 def _send(notifier: Notifier | None, notices: list[tuple[str, str, str]]) -> None:
@@ -170,10 +138,25 @@ def _send(notifier: Notifier | None, notices: list[tuple[str, str, str]]) -> Non
             log.warning("invitation %d of %d not delivered: %s", failed, len(notices), type(cause).__name__)
 
 
+def _record(
+    uow: UnitOfWork, committee: Committee, actor: Actor, action: LedgerAction, payload: dict[str, object], now: datetime
+) -> None:
+    uow.record(
+        actor=actor,
+        action=action,
+        subject_type=SubjectType.COMMITTEE,
+        subject_id=committee.section_id,
+        payload=payload,
+        snapshot=committee_snapshot(committee),
+        now=now,
+    )
+
+
 def draw_committee_for_section(
-    cmd: DrawRequest, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor, notifier: Notifier | None = None
+    cmd: DrawRequest, *, uow: UnitOfWork, clock: Clock, actor: Actor, notifier: Notifier | None = None
 ) -> CommitteeDraw:
-    """Draw the committee's experts from the pool at random, with avoidance (法 第三十七条; 条例 第四十六条).
+    """Draw the experts the pinned terms ask for, from the pool at random, with avoidance (法 第三十七条;
+    条例 第四十六条).
 
     A quota that cannot be filled raises the domain's ``RuleViolation`` (rule ``expert-quota``) naming the
     quota, how many were eligible and what would fill it; nothing is stored then.
@@ -187,47 +170,53 @@ def draw_committee_for_section(
         section = uow.sections.get(cmd.section_id)
         if section.status is not SectionStatus.EVALUATION:
             raise InvalidTransition(f"Section {section.code} is {section.status}; experts are drawn in evaluation.")
-        committees = uow.committees
-        if committees.find(section.id) is not None:
+        if uow.committees.find(section.id) is not None:
             raise InvalidTransition(f"Section {section.code} already has a committee; replace vacancies instead.")
         beacon = _beacon(section)
+        terms = pinned_terms(uow, section)
+        if sum(cmd.venues.values()) != terms.committee.drawn:
+            raise InvalidInput(
+                f"The published terms draw {terms.committee.drawn} experts; the venues given seat "
+                f"{sum(cmd.venues.values())}. Split exactly {terms.committee.drawn} over the venues.",
+                field="venues",
+            )
         start = cmd.evaluation_start or now + timedelta(hours=2)
-        terms = validate_terms({**default_terms(section), **dict(cmd.terms)})
-        plan_json: dict[str, Any] = {
-            "size": cmd.size,
-            "tenderee_representatives": cmd.tenderee_representatives,
-            "quotas": [
-                {"venue_id": q.venue_id, "specialty": q.specialty, "count": q.count}
-                for q in plan_quotas(dict(cmd.specialties), dict(cmd.venues))
-            ],
-            "evaluation_start": iso(start),
-            "evaluation_end": iso(start + timedelta(hours=cmd.evaluation_hours)),
-            "answer_minutes": cmd.answer_minutes,
-            "min_secondary_share": None if cmd.min_secondary_share is None else str(cmd.min_secondary_share),
-            "terms": terms,
-        }
-        plan = _plan(plan_json, uow.venues)
-        experts = uow.experts
+        venues = [uow.venues.get(v) for v in sorted(cmd.venues)]
+        main = next((v.venue_id for v in venues if v.role is VenueRole.MAIN), None)
+        schedule = CommitteeSchedule(
+            quotas=plan_quotas(dict(terms.committee.experts), dict(cmd.venues)),
+            evaluation=Period(start, start + timedelta(hours=cmd.evaluation_hours)),
+            answer_minutes=cmd.answer_minutes,
+            main_venue=main,
+            min_secondary_share=cmd.min_secondary_share,
+        )
+        plan = _plan(uow, terms, schedule)
         parties = _parties(uow, section)
         stream = BeaconStream(beacon, draw_label(section.id, 0))
-        draw = draw_committee(experts.pool(), plan, parties, stream, now=now)
-        row = committees.add(section.id, plan=plan_json, draw={"beacon": section.beacon}, now=now)
-        _save_draw(row, draw, now)
-        experts.add_history((s.expert_id for s in draw.seats), tenderee=parties.tenderee, at=now)
-        uow.record(
-            actor=actor,
-            action=LedgerAction.COMMITTEE_DRAWN,
-            subject_type=SubjectType.COMMITTEE,
-            subject_id=section.id,
-            payload={
+        draw = draw_committee(uow.experts.pool(), plan, parties, stream, now=now)
+        committee = Committee(section.id, beacon.hex(), schedule, draw, created_at=now)
+        uow.committees.add(committee, now=now)
+        uow.experts.add_history((s.expert_id for s in draw.seats), tenderee=parties.tenderee, at=now)
+        _record(
+            uow,
+            committee,
+            actor,
+            LedgerAction.COMMITTEE_DRAWN,
+            {
                 "beacon": section.beacon,
                 "label": stream.label,
-                "plan": {k: v for k, v in plan_json.items() if k != "terms"},
+                "terms_digest": section.terms_digest,
+                "composition": {
+                    "size": terms.committee.size,
+                    "experts": [[s, n] for s, n in terms.committee.experts],
+                    "representatives": terms.committee.representatives,
+                },
+                "venues": dict(sorted(cmd.venues.items())),
                 "eligible": [list(c) for c in draw.eligible_counts],
                 "seats": [[s.venue_id, s.specialty] for s in draw.seats],
                 "names_digest": names_digest(draw),
             },
-            now=now,
+            now,
         )
         notices = _invite(uow, section, [(s.expert_id, s.venue_id) for s in draw.seats])
         uow.commit()
@@ -235,21 +224,11 @@ def draw_committee_for_section(
     return draw
 
 
-def expert_of(uow: SqlUnitOfWork, actor: Actor) -> str:
-    """The pool ID of the expert acting."""
-    if actor.role is not Role.EXPERT or actor.user_id is None:
-        raise NotPermitted("Only an evaluation expert may do this.")
-    row = uow.experts.by_user(actor.user_id)
-    if row is None:
-        raise NotPermitted("Your account is not linked to an expert in the pool.")
-    return row.id
-
-
 def answer_invitation(
     section_id: str,
     accepted: bool,
     *,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     actor: Actor,
     expert_id: str | None = None,
@@ -262,26 +241,27 @@ def answer_invitation(
                 raise InvalidInput("Name the expert whose answer is recorded.", field="expert_id")
             who = expert_id
         else:
-            who = expert_of(uow, actor)
-        row = uow.committees.get(section_id)
-        if row.evaluation_started_at is not None:
-            raise InvalidTransition("The evaluation has started; the committee is fixed.")
-        draw = record_answer(load_draw(row), who, accepted=accepted, at=now)
-        _save_draw(row, draw, now)
-        uow.record(
-            actor=actor,
-            action=LedgerAction.COMMITTEE_ANSWERED,
-            subject_type=SubjectType.COMMITTEE,
-            subject_id=section_id,
-            payload={"seat": seat_no(draw, who), "accepted": accepted},
-            now=now,
+            who = pool_id_of(uow, actor) or ""
+            if actor.role is not Role.EXPERT or not who:
+                raise NotPermitted("Only an evaluation expert linked to the pool may answer an invitation.")
+        committee = uow.committees.get(section_id)
+        committee.ensure_not_started()
+        committee.draw = record_answer(committee.draw, who, accepted=accepted, at=now)
+        uow.committees.save(committee, now=now)
+        _record(
+            uow,
+            committee,
+            actor,
+            LedgerAction.COMMITTEE_ANSWERED,
+            {"seat": committee.seat_of(who), "accepted": accepted},
+            now,
         )
         uow.commit()
-    return draw
+    return committee.draw
 
 
 def replace_vacancies(
-    section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor, notifier: Notifier | None = None
+    section_id: str, *, uow: UnitOfWork, clock: Clock, actor: Actor, notifier: Notifier | None = None
 ) -> CommitteeDraw:
     """Expire unanswered invitations, then draw a replacement for every vacant seat from the next round's
     stream (条例 第四十六条). Raises ``InvalidTransition`` when nothing is vacant."""
@@ -290,36 +270,77 @@ def replace_vacancies(
         raise NotPermitted("Only the trading centre's system draws replacement experts.")
     with uow:
         section = uow.sections.get(section_id)
-        committees = uow.committees
-        row = committees.get(section_id)
-        if row.evaluation_started_at is not None:
-            raise InvalidTransition("The evaluation has started; the committee is fixed.")
-        plan = _plan(row.plan, uow.venues)
-        draw = expire_unanswered(load_draw(row), now=now, answer_within=timedelta(minutes=row.plan["answer_minutes"]))
+        committee = uow.committees.get(section_id)
+        committee.ensure_not_started()
+        plan = _plan(uow, pinned_terms(uow, section), committee.schedule)
+        answer_within = timedelta(minutes=committee.schedule.answer_minutes)
+        draw = expire_unanswered(committee.draw, now=now, answer_within=answer_within)
         stream = BeaconStream(_beacon(section), draw_label(section_id, draw.rounds))
-        experts = uow.experts
         parties = _parties(uow, section)
-        new = draw_replacements(draw, experts.pool(), plan, parties, stream, now=now)
+        new = draw_replacements(draw, uow.experts.pool(), plan, parties, stream, now=now)
         fresh = new.seats[len(draw.seats) :]
-        _save_draw(row, new, now)
-        experts.add_history((s.expert_id for s in fresh), tenderee=parties.tenderee, at=now)
-        uow.record(
-            actor=actor,
-            action=LedgerAction.COMMITTEE_REPLACED,
-            subject_type=SubjectType.COMMITTEE,
-            subject_id=section_id,
-            payload={
+        committee.draw = new
+        uow.committees.save(committee, now=now)
+        uow.experts.add_history((s.expert_id for s in fresh), tenderee=parties.tenderee, at=now)
+        _record(
+            uow,
+            committee,
+            actor,
+            LedgerAction.COMMITTEE_REPLACED,
+            {
+                "beacon": section.beacon,
                 "label": stream.label,
-                "vacant_seats": [seat_no(draw, s.expert_id) for s in draw.vacant],
+                "vacant_seats": [committee.seat_of(s.expert_id) for s in draw.vacant],
                 "seats": [[s.venue_id, s.specialty] for s in fresh],
                 "names_digest": names_digest(new),
             },
-            now=now,
+            now,
         )
         notices = _invite(uow, section, [(s.expert_id, s.venue_id) for s in fresh])
         uow.commit()
     _send(notifier, notices)
     return new
+
+
+def name_representatives(
+    section_id: str, usernames: Sequence[str], *, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> int:
+    """The tenderee names its representatives on the committee, as many as the pinned terms give seats
+    (招标投标法 第三十七条: the committee is the tenderee's representatives and experts). Each must be a user of
+    the tenderee; they score like the experts, independently. Returns the number named."""
+    now = clock.now()
+    with uow:
+        section = uow.sections.get(section_id)
+        if actor.role is not Role.TENDEREE or actor.organisation_id != section.tenderee_id:
+            raise NotPermitted("Only this section's tenderee names its representatives.")
+        committee = uow.committees.get(section_id)
+        committee.ensure_not_started()
+        seats = pinned_terms(uow, section).committee.representatives
+        if len(usernames) != seats or len(set(usernames)) != len(usernames):
+            raise InvalidInput(
+                f"The tender document gives the tenderee {seats} seat(s) on the committee; name exactly that many "
+                "distinct users.",
+                field="usernames",
+            )
+        named = []
+        for username in usernames:
+            found = uow.users.by_username(username)
+            if found is None or found[0].role is not Role.TENDEREE or found[0].organisation_id != section.tenderee_id:
+                raise InvalidInput(f"{username!r} is not a user of the tenderee.", field="usernames")
+            named.append(Representative(found[0].id, found[0].display_name))
+        committee.representatives = tuple(named)
+        uow.committees.save(committee, now=now)
+        digest = sm3_hex("\n".join(r.member_id for r in named).encode())
+        _record(
+            uow,
+            committee,
+            actor,
+            LedgerAction.REPRESENTATIVES_NAMED,
+            {"seats": [committee.seat_of(r.member_id) for r in named], "names_digest": digest},
+            now,
+        )
+        uow.commit()
+    return len(named)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,30 +350,24 @@ class CheckIn:
     device: str
 
 
-def check_in_expert(cmd: CheckIn, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> None:
-    """An accepted expert checks in at the assigned venue; venue, time and device are recorded
-    (电子办法 第三十三条, 第四十九条)."""
+def check_in_member(cmd: CheckIn, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> None:
+    """A seated member checks in at the assigned venue (representatives at the main venue); venue, time and
+    device are recorded (电子招标投标办法 第三十三条, 第四十九条)."""
     now = clock.now()
     with uow:
-        who = expert_of(uow, actor)
-        row = uow.committees.get(cmd.section_id)
+        committee = uow.committees.get(cmd.section_id)
+        who = member_of(uow, committee, actor)
         uow.venues.get(cmd.venue_id)
-        sessions = uow.session_actions
-        if any(a.expert_id == who and a.action == "check_in" for a in sessions.for_section(cmd.section_id)):
+        if any(a.expert_id == who and a.action == "check_in" for a in uow.session_actions.for_section(cmd.section_id)):
             raise InvalidTransition("You have already checked in.", field="venue_id")
-        action = check_in(load_draw(row), who, venue_id=cmd.venue_id, device=cmd.device, at=now)
-        sessions.add(cmd.section_id, action)
+        action = member_check_in(committee, who, venue_id=cmd.venue_id, device=cmd.device, at=now)
+        uow.session_actions.add(cmd.section_id, action)
         uow.record(
             actor=actor,
             action=LedgerAction.EXPERT_CHECKED_IN,
             subject_type=SubjectType.COMMITTEE,
             subject_id=cmd.section_id,
-            payload={"seat": seat_no(load_draw(row), who), "venue_id": action.venue_id, "device": action.device},
+            payload={"seat": committee.seat_of(who), "venue_id": action.venue_id, "device": action.device},
             now=now,
         )
         uow.commit()
-
-
-def accepted_members(draw: CommitteeDraw) -> tuple[str, ...]:
-    """The experts who sit on the committee, in seat order."""
-    return tuple(s.expert_id for s in draw.active if s.status is SeatStatus.ACCEPTED)

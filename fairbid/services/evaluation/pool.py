@@ -12,12 +12,10 @@ from dataclasses import dataclass
 
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.errors import InvalidInput, NotPermitted
-from fairbid.domain.expert import ExpertStatus, Venue, VenueRole, parse_expert_csv
+from fairbid.domain.expert import Expert, ExpertStatus, Venue, VenueRole, parse_expert_csv
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ledger.snapshot import SubjectType
-from fairbid.ports import Clock
-from fairbid.store.rows import ExpertRow
-from fairbid.store.uow import SqlUnitOfWork
+from fairbid.ports import Clock, UnitOfWork
 
 __all__ = [
     "ExpertLine",
@@ -59,7 +57,7 @@ def _usernames(text: str) -> dict[str, str]:
     }
 
 
-def import_experts(csv_text: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> ImportResult:
+def import_experts(csv_text: str, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> ImportResult:
     """Add or update experts from CSV (columns: ``fairbid.domain.expert.roster``; optional ``username``).
 
     The whole file is refused, naming line and column, if any row is wrong; nothing is stored then.
@@ -117,21 +115,21 @@ class ExpertPage:
     total: int
 
 
-def _line(row: ExpertRow) -> ExpertLine:
+def _line(expert: Expert) -> ExpertLine:
     return ExpertLine(
-        row.id,
-        row.name,
-        row.region,
-        tuple(row.specialties),
-        row.title,
-        row.years,
-        row.status,
-        len((row.profile or {}).get("history", [])),
+        expert.expert_id,
+        expert.name,
+        expert.region,
+        tuple(sorted(expert.specialties)),
+        expert.title.value,
+        expert.years,
+        expert.status.value,
+        len(expert.history),
     )
 
 
 def list_experts(
-    *, uow: SqlUnitOfWork, actor: Actor, status: str | None = None, limit: int = 100, offset: int = 0
+    *, uow: UnitOfWork, actor: Actor, status: str | None = None, limit: int = 100, offset: int = 0
 ) -> ExpertPage:
     """The pool, page by page (operator and supervisor: the pool itself is not public)."""
     if actor.role not in (*_MANAGERS, Role.SUPERVISOR):
@@ -141,12 +139,12 @@ def list_experts(
     if not 1 <= limit <= 1000 or offset < 0:
         raise InvalidInput("limit is 1–1000 and offset ≥ 0.", field="limit")
     with uow:
-        rows, total = uow.experts.page(status=status, limit=limit, offset=offset)
-        return ExpertPage(tuple(_line(r) for r in rows), total)
+        experts, total = uow.experts.page(status=status, limit=limit, offset=offset)
+        return ExpertPage(tuple(_line(e) for e in experts), total)
 
 
 def set_expert_status(
-    expert_id: str, status: ExpertStatus, reason: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor
+    expert_id: str, status: ExpertStatus, reason: str, *, uow: UnitOfWork, clock: Clock, actor: Actor
 ) -> ExpertLine:
     """Suspend (暂停), retire (退出) or reinstate an expert, with a reason on the record."""
     now = clock.now()
@@ -154,10 +152,8 @@ def set_expert_status(
     if not reason.strip():
         raise InvalidInput("Changing an expert's status needs a reason.", field="reason")
     with uow:
-        repo = uow.experts
-        row = repo.row(expert_id)
-        before = row.status
-        repo.set_status(expert_id, status)
+        before = uow.experts.get(expert_id).status.value
+        uow.experts.set_status(expert_id, status)
         uow.record(
             actor=actor,
             action=LedgerAction.EXPERT_STATUS_CHANGED,
@@ -166,8 +162,9 @@ def set_expert_status(
             payload={"from": before, "to": status.value, "reason": reason.strip()},
             now=now,
         )
+        expert = uow.experts.get(expert_id)
         uow.commit()
-        return _line(row)
+        return _line(expert)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +175,7 @@ class SaveVenue:
     regions: tuple[str, ...]
 
 
-def save_venue(cmd: SaveVenue, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> Venue:
+def save_venue(cmd: SaveVenue, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> Venue:
     """Add or change a venue: the main venue (主场) or a partner centre's secondary venue (副场)."""
     now = clock.now()
     _manager(actor)
@@ -199,13 +196,13 @@ def save_venue(cmd: SaveVenue, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor
     return venue
 
 
-def list_venues(*, uow: SqlUnitOfWork, actor: Actor) -> list[Venue]:
+def list_venues(*, uow: UnitOfWork, actor: Actor) -> list[Venue]:
     """Every venue (the arrangement is not secret)."""
     with uow:
         return uow.venues.all()
 
 
-def link_expert_account(expert_id: str, username: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> None:
+def link_expert_account(expert_id: str, username: str, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> None:
     """Link a pool expert to their expert user account, so they can answer, check in and score."""
     now = clock.now()
     _manager(actor)
@@ -213,10 +210,9 @@ def link_expert_account(expert_id: str, username: str, *, uow: SqlUnitOfWork, cl
         found = uow.users.by_username(username)
         if found is None or found[0].role is not Role.EXPERT:
             raise InvalidInput(f"{username!r} is not an expert's user account.", field="username")
-        repo = uow.experts
-        if repo.by_user(found[0].id) is not None:
+        if uow.experts.pool_id_of_user(found[0].id) is not None:
             raise InvalidInput(f"{username!r} is already linked to an expert.", field="username")
-        repo.row(expert_id).user_id = found[0].id
+        uow.experts.link_user(expert_id, found[0].id)
         uow.record(
             actor=actor,
             action=LedgerAction.EXPERT_STATUS_CHANGED,

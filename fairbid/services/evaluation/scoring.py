@@ -1,165 +1,140 @@
-"""Expert scoring (专家评分): score sheets, verdicts on the machine review, warnings and their answers.
+"""Members' scoring (专家评分): score sheets, verdicts on the machine review, warnings and their answers.
 
-Each committee member scores only the subjective items, within the rubric's bounds, independently and
-without seeing the others' sheets until everyone has submitted (条例 第四十九条). Late sheets, scores out
-of bounds, sheets from outside the committee and changes after submission are refused (``check_sheet``).
-Once all sheets are in, the machine raises warnings (1117号 (五); 195号 第九项); a warned expert confirms or
-revises with a written reason. Every action is recorded with venue, time and device (电子办法 第四十九条).
+Each committee member — drawn expert or representative of the tenderee — scores only the subjective items, within
+the pinned terms' bounds, independently and without seeing the others' sheets until everyone has submitted
+(条例 第四十九条). Late sheets, scores out of bounds, sheets from outside the committee and changes after
+submission are refused (``check_sheet``). Once all sheets are in, the machine raises warnings (1117号 (五); 195号
+第九项); a warned member confirms or revises with a written reason. Every action is recorded with venue, time and
+device (电子办法 第四十九条). Sheets, verdicts and answers are versioned: two arriving at once are both kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from fairbid.crypto.digest import canonical_json, sm3_hex
 from fairbid.domain.actor import Actor, Role
-from fairbid.domain.errors import InvalidInput, InvalidTransition, NotFound, NotPermitted
+from fairbid.domain.errors import InvalidInput, InvalidTransition, NotFound
 from fairbid.domain.evaluation import (
     BidReview,
-    BidScore,
     Rubric,
     ScoreSheet,
     ScoreWarning,
-    WarningAnswer,
-    WarningKind,
-    aggregate_scores,
     all_submitted,
     answer_warning,
     check_sheet,
     confirm_check,
     dispute_check,
-    ensure_warnings_resolved,
     score_warnings,
     visible_sheets,
 )
-from fairbid.domain.expert import record_action
+from fairbid.domain.evaluation.committee import Committee, MemberSheet, RaisedWarning, member_action
+from fairbid.domain.evaluation.machine import rubric_of
+from fairbid.domain.terms import ObjectiveScore
 from fairbid.ledger.chain import LedgerAction
-from fairbid.ledger.snapshot import SubjectType, review_snapshot, score_sheet_snapshot
-from fairbid.ports import Clock
-from fairbid.services.evaluation.committee import accepted_members, expert_of, load_draw, seat_no
-from fairbid.services.evaluation.terms import PRICE_ITEM, machine_state, review_json, reviews_of, rubric_of
-from fairbid.store.expert_pool import parse_iso
-from fairbid.store.rows import CommitteeRow, ScoreSheetRow, WarningRow
-from fairbid.store.uow import SqlUnitOfWork
+from fairbid.ledger.snapshot import SubjectType, committee_snapshot, score_sheet_snapshot, score_warning_snapshot
+from fairbid.ports import Clock, UnitOfWork
+from fairbid.services.shared.participation import member_of
+from fairbid.services.shared.retry import retry_on_conflict
+from fairbid.services.shared.terms import pinned_terms
 
 __all__ = [
     "AnswerWarning",
     "SheetsView",
     "SubmitSheet",
     "Verdict",
-    "aggregate_section",
     "answer_score_warning",
     "give_verdict",
     "sheets_view",
     "submit_score_sheet",
 ]
 
-
-def _sheet(expert_id: str, bid_id: str, data: Mapping[str, Any]) -> ScoreSheet:
-    return ScoreSheet(
-        expert_id,
-        bid_id,
-        {k: Decimal(v) for k, v in data["scores"].items()},
-        parse_iso(data["submitted_at"]),
-        None if data.get("stated_total") is None else Decimal(data["stated_total"]),
-        data.get("revision_reason", ""),
-    )
-
-
-def _sheet_json(sheet: ScoreSheet) -> dict[str, Any]:
-    return {
-        "scores": {k: str(v) for k, v in sorted(sheet.scores.items())},
-        "stated_total": None if sheet.stated_total is None else str(sheet.stated_total),
-        "submitted_at": sheet.submitted_at.isoformat(),
-        "revision_reason": sheet.revision_reason,
-    }
-
-
-def _all_sheets(rows: Sequence[ScoreSheetRow]) -> list[ScoreSheet]:
-    return [_sheet(r.expert_id, bid_id, data) for r in rows for bid_id, data in sorted(r.sheet["bids"].items())]
+_MACHINE = Actor(role=Role.MACHINE, job="evaluation")
 
 
 @dataclass(frozen=True, slots=True)
 class _Session:
-    row: CommitteeRow
+    committee: Committee
     who: str
-    members: tuple[str, ...]
     bids: tuple[str, ...]
     rubric: Rubric
-    deadline: datetime
 
 
-def _session(uow: SqlUnitOfWork, section_id: str, actor: Actor) -> _Session:
-    who = expert_of(uow, actor)
-    row = uow.committees.get(section_id)
-    if row.draw.get("result"):
-        raise InvalidTransition("The evaluation is finished; the sheets are closed.")
-    state = machine_state(row)
-    members = accepted_members(load_draw(row))
-    if who not in members:
-        raise NotPermitted(f"{who} is not on this committee.", field="expert_id")
-    return _Session(
-        row, who, members, tuple(state["scored"]), rubric_of(row.plan["terms"]), parse_iso(row.plan["evaluation_end"])
+def _session(uow: UnitOfWork, section_id: str, actor: Actor) -> _Session:
+    committee = uow.committees.get(section_id)
+    review = committee.ensure_open()
+    who = member_of(uow, committee, actor)
+    terms = pinned_terms(uow, uow.sections.get(section_id))
+    if terms.scoring is None:
+        raise InvalidTransition("The lowest evaluated price method has no score sheets (12号令 第三十条).")
+    return _Session(committee, who, review.scored, rubric_of(terms.scoring))
+
+
+def _act(uow: UnitOfWork, s: _Session, action: str, device: str, now: datetime) -> None:
+    log = uow.session_actions.for_section(s.committee.section_id)
+    uow.session_actions.add(
+        s.committee.section_id, member_action(s.committee, log, s.who, action, device=device, at=now)
     )
 
 
-def _act(uow: SqlUnitOfWork, s: _Session, action: str, device: str, now: datetime) -> None:
-    draw = load_draw(s.row)
-    seat = next(x for x in draw.active if x.expert_id == s.who)
-    sessions = uow.session_actions
-    done = record_action(
-        draw, sessions.for_section(s.row.section_id), s.who, action, venue_id=seat.venue_id, device=device, at=now
-    )
-    sessions.add(s.row.section_id, done)
+def _all_sheets(uow: UnitOfWork, s: _Session) -> list[ScoreSheet]:
+    return [
+        x for sheet in uow.sheets.for_section(s.committee.section_id) for x in sheet.bids.values() if x.bid_id in s.bids
+    ]
 
 
-def _warning(p: Mapping[str, Any]) -> ScoreWarning:
-    value, ref, limit = (None if p.get(k) is None else Decimal(p[k]) for k in ("value", "reference", "limit"))
-    return ScoreWarning(WarningKind(p["kind"]), p["bid_id"], tuple(p["experts"]), p.get("item_id"), value, ref, limit)
-
-
-def _raise_warnings(uow: SqlUnitOfWork, s: _Session, actor: Actor, now: datetime) -> int:
+def _raise_warnings(uow: UnitOfWork, s: _Session, now: datetime) -> int:
     """Once every sheet is in, store each new warning (stable IDs: a warning already raised is not repeated)."""
-    sheets = [x for x in _all_sheets(uow.sheets.for_section(s.row.section_id)) if x.bid_id in s.bids]
-    if not all_submitted(sheets, s.members, s.bids):
+    sheets = _all_sheets(uow, s)
+    members = s.committee.members
+    if not all_submitted(sheets, members, s.bids):
         return 0
     by_bid: dict[str, dict[str, ScoreSheet]] = {b: {} for b in s.bids}
     for sheet in sheets:
         by_bid[sheet.bid_id][sheet.expert_id] = sheet
-    repo = uow.score_warnings
-    known = {w.payload["warning_id"] for w in repo.for_section(s.row.section_id)}
-    new = [w for w in score_warnings(s.rubric, by_bid, s.members) if w.warning_id not in known]
+    known = {w.warning.warning_id for w in uow.score_warnings.for_section(s.committee.section_id)}
+    new = [w for w in score_warnings(s.rubric, by_bid, members) if w.warning_id not in known]
     for w in new:
-        repo.add(
-            s.row.section_id,
-            w.kind.value,
-            {
-                "warning_id": w.warning_id,
-                "kind": w.kind.value,
-                "bid_id": w.bid_id,
-                "experts": list(w.experts),
-                "item_id": w.item_id,
-                "value": None if w.value is None else str(w.value),
-                "reference": None if w.reference is None else str(w.reference),
-                "limit": None if w.limit is None else str(w.limit),
-                "detail": w.detail,
-            },
-            now=now,
-        )
+        uow.score_warnings.add(s.committee.section_id, w, now=now)
     if new:
         uow.record(
-            actor=Actor(role=Role.MACHINE, job="evaluation"),
+            actor=_MACHINE,
             action=LedgerAction.SCORE_WARNING_RAISED,
             subject_type=SubjectType.COMMITTEE,
-            subject_id=s.row.section_id,
+            subject_id=s.committee.section_id,
             payload={"warnings": len(new), "kinds": sorted({w.kind.value for w in new})},
             now=now,
         )
     return len(new)
+
+
+def _sheet_of(uow: UnitOfWork, s: _Session) -> MemberSheet:
+    return uow.sheets.find(s.committee.section_id, s.who) or MemberSheet(s.committee.section_id, s.who)
+
+
+def _store(
+    uow: UnitOfWork,
+    s: _Session,
+    sheet: MemberSheet,
+    actor: Actor,
+    action: LedgerAction,
+    payload: dict[str, object],
+    now: datetime,
+) -> None:
+    uow.sheets.save(sheet)
+    seat = s.committee.seat_of(s.who)
+    uow.record(
+        actor=actor,
+        action=action,
+        subject_type=SubjectType.SCORE_SHEET,
+        subject_id=f"{s.committee.section_id}:{seat}",  # the seat, never the member (法 第三十七条)
+        payload={"seat": seat, **payload},
+        snapshot=score_sheet_snapshot(sheet),
+        now=now,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,51 +146,30 @@ class SubmitSheet:
     device: str = "web"
 
 
-def _store(uow: SqlUnitOfWork, s: _Session, sheet: ScoreSheet, reason: str | None, now: datetime) -> dict[str, Any]:
-    """Store the member's sheet with this bid's scores; returns what is stored (the ledger tracks it)."""
-    repo = uow.sheets
-    row = repo.find(s.row.section_id, s.who)
-    bids = dict(row.sheet["bids"]) if row is not None else {}
-    bids[sheet.bid_id] = _sheet_json(sheet)
-    repo.put(s.row.section_id, s.who, bids, at=now, revision_reason=reason)
-    return bids
-
-
-def _previous(uow: SqlUnitOfWork, s: _Session, bid_id: str) -> ScoreSheet | None:
-    row = uow.sheets.find(s.row.section_id, s.who)
-    data = None if row is None else row.sheet["bids"].get(bid_id)
-    return None if data is None else _sheet(s.who, bid_id, data)
-
-
-def submit_score_sheet(cmd: SubmitSheet, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> int:
+@retry_on_conflict
+def submit_score_sheet(cmd: SubmitSheet, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> int:
     """Submit one bid's subjective scores; returns how many new warnings the submission raised."""
     now = clock.now()
     with uow:
         s = _session(uow, cmd.section_id, actor)
-        previous = _previous(uow, s, cmd.bid_id)
-        sheet = ScoreSheet(s.who, cmd.bid_id, dict(cmd.scores), now, cmd.stated_total)
+        sheet = _sheet_of(uow, s)
+        previous = sheet.bids.get(cmd.bid_id)
         accepted = check_sheet(
-            sheet,
+            ScoreSheet(s.who, cmd.bid_id, dict(cmd.scores), now, cmd.stated_total),
             s.rubric,
-            committee=frozenset(s.members),
+            committee=frozenset(s.committee.members),
             bids=frozenset(s.bids),
-            deadline=s.deadline,
+            deadline=s.committee.schedule.evaluation.end,
             previous=previous,
         )
         if accepted is previous:
             return 0  # the same scores again: harmless
-        _act(uow, s, f"score:{cmd.bid_id[:8]}", cmd.device, now)  # action is 40 characters
-        seat = seat_no(load_draw(s.row), s.who)
-        uow.record(
-            actor=actor,
-            action=LedgerAction.SCORE_SHEET_SUBMITTED,
-            subject_type=SubjectType.SCORE_SHEET,
-            subject_id=f"{cmd.section_id}:{seat}",  # the seat, never the expert (法 第三十七条)
-            payload={"seat": seat, "bid_id": cmd.bid_id, "digest": sm3_hex(canonical_json(_sheet_json(accepted)))},
-            snapshot=score_sheet_snapshot(_store(uow, s, accepted, None, now)),
-            now=now,
-        )
-        raised = _raise_warnings(uow, s, actor, now)
+        _act(uow, s, f"score:{cmd.bid_id[:8]}", cmd.device, now)
+        sheet.bids[cmd.bid_id] = accepted
+        sheet.submitted_at = now
+        digest = sm3_hex(canonical_json({k: str(v) for k, v in sorted(accepted.scores.items())}))
+        _store(uow, s, sheet, actor, LedgerAction.SCORE_SHEET_SUBMITTED, {"bid_id": cmd.bid_id, "digest": digest}, now)
+        raised = _raise_warnings(uow, s, now)
         uow.commit()
     return raised
 
@@ -231,60 +185,69 @@ class AnswerWarning:
     device: str = "web"
 
 
-def _warning_row(uow: SqlUnitOfWork, section_id: str, warning_id: str) -> WarningRow:
-    for row in uow.score_warnings.for_section(section_id):
-        if row.payload["warning_id"] == warning_id:
-            return row
+def _raised(uow: UnitOfWork, section_id: str, warning_id: str) -> RaisedWarning:
+    for raised in uow.score_warnings.for_section(section_id):
+        if raised.warning.warning_id == warning_id:
+            return raised
     raise NotFound(f"No warning {warning_id} in this evaluation.", field="warning_id")
 
 
-def answer_score_warning(cmd: AnswerWarning, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> int:
-    """A warned expert confirms or revises, with a written reason (1117号 (五)); returns new warnings raised."""
+@retry_on_conflict
+def answer_score_warning(cmd: AnswerWarning, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> int:
+    """A warned member confirms or revises, with a written reason (1117号 (五)); returns new warnings raised."""
     now = clock.now()
     with uow:
         s = _session(uow, cmd.section_id, actor)
-        row = _warning_row(uow, cmd.section_id, cmd.warning_id)
-        warning = _warning(row.payload)
-        answers = list((row.resolution or {}).get("answers", []))
-        if any(a["expert_id"] == s.who for a in answers):
+        raised = _raised(uow, cmd.section_id, cmd.warning_id)
+        warning = raised.warning
+        if raised.answered_by(s.who):
             raise InvalidTransition("You have already answered this warning.", field="warning_id")
         answer = answer_warning(warning, expert_id=s.who, revised=cmd.revised, reason=cmd.reason, at=now)
-        revised: dict[str, Any] = {}
         if cmd.revised:
-            previous = _previous(uow, s, warning.bid_id)
+            sheet = _sheet_of(uow, s)
+            previous = sheet.bids.get(warning.bid_id)
             if cmd.scores is None or previous is None:
                 raise InvalidInput("A revision gives the revised scores.", field="scores")
-            sheet = ScoreSheet(s.who, warning.bid_id, dict(cmd.scores), now, cmd.stated_total, answer.reason)
-            accepted = check_sheet(
-                sheet,
+            revised = ScoreSheet(s.who, warning.bid_id, dict(cmd.scores), now, cmd.stated_total, answer.reason)
+            sheet.bids[warning.bid_id] = check_sheet(
+                revised,
                 s.rubric,
-                committee=frozenset(s.members),
+                committee=frozenset(s.committee.members),
                 bids=frozenset(s.bids),
-                deadline=s.deadline,
+                deadline=s.committee.schedule.evaluation.end,
                 previous=previous,
             )
-            revised = _store(uow, s, accepted, answer.reason, now)
+            sheet.revision += 1
+            sheet.revision_reason = answer.reason
+            sheet.submitted_at = now
+            _store(
+                uow,
+                s,
+                sheet,
+                actor,
+                LedgerAction.SCORE_SHEET_SUBMITTED,
+                {"bid_id": warning.bid_id, "revision": sheet.revision},
+                now,
+            )
         elif cmd.scores is not None:
             raise InvalidInput("Confirming a score changes nothing; send scores only with a revision.", field="scores")
         _act(uow, s, f"answer:{warning.kind.value}", cmd.device, now)
-        answers.append({"expert_id": s.who, "revised": answer.revised, "reason": answer.reason, "at": now.isoformat()})
-        row.resolution = {"answers": answers}
-        if {a["expert_id"] for a in answers} >= set(warning.experts):
-            row.resolved_at = now
-        seat = seat_no(load_draw(s.row), s.who)
+        raised.answers.append(answer)
+        if {a.expert_id for a in raised.answers} >= set(warning.experts):
+            raised.resolved_at = now
+        uow.score_warnings.save(raised)
         uow.record(
             actor=actor,
             action=LedgerAction.SCORE_WARNING_ANSWERED,
-            # a revision changes the sheet: the entry is then about the sheet, and tracks it
-            subject_type=SubjectType.SCORE_SHEET if cmd.revised else SubjectType.COMMITTEE,
-            subject_id=f"{cmd.section_id}:{seat}" if cmd.revised else cmd.section_id,
-            payload={"seat": seat, "kind": warning.kind.value, "revised": answer.revised},
-            snapshot=score_sheet_snapshot(revised) if cmd.revised else None,
+            subject_type=SubjectType.SCORE_WARNING,
+            subject_id=raised.id,
+            payload={"seat": s.committee.seat_of(s.who), "kind": warning.kind.value, "revised": answer.revised},
+            snapshot=score_warning_snapshot(raised),
             now=now,
         )
-        raised = _raise_warnings(uow, s, actor, now) if cmd.revised else 0
+        new = _raise_warnings(uow, s, now) if cmd.revised else 0
         uow.commit()
-    return raised
+    return new
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,38 +260,42 @@ class Verdict:
     device: str = "web"
 
 
-def give_verdict(cmd: Verdict, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> None:
+@retry_on_conflict
+def give_verdict(cmd: Verdict, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> None:
     """Confirm or dispute one machine review result; a dispute needs a written reason (条例 第五十三条)."""
     now = clock.now()
     with uow:
-        s = _session(uow, cmd.section_id, actor)
-        reviews = reviews_of(s.row)
-        review = reviews.get(cmd.bid_id)
-        if review is None:
+        committee = uow.committees.get(cmd.section_id)
+        review = committee.ensure_open()
+        who = member_of(uow, committee, actor)
+        result = review.reviews.get(cmd.bid_id)
+        if result is None:
             raise NotFound(f"Bid {cmd.bid_id} was not reviewed in this evaluation.", field="bid_id")
-        committee = frozenset(s.members)
+        members = frozenset(committee.members)
         updated: BidReview = (
-            confirm_check(review, cmd.check_id, expert_id=s.who, committee=committee, at=now)
+            confirm_check(result, cmd.check_id, expert_id=who, committee=members, at=now)
             if cmd.agrees
-            else dispute_check(review, cmd.check_id, expert_id=s.who, committee=committee, reason=cmd.reason, at=now)
+            else dispute_check(result, cmd.check_id, expert_id=who, committee=members, reason=cmd.reason, at=now)
         )
-        _act(uow, s, f"verdict:{cmd.check_id}", cmd.device, now)
-        state = machine_state(s.row)
-        state["reviews"] = {**state["reviews"], cmd.bid_id: review_json(updated)}
-        s.row.draw = {**s.row.draw, "machine": state}
+        log = uow.session_actions.for_section(cmd.section_id)
+        uow.session_actions.add(
+            cmd.section_id, member_action(committee, log, who, f"verdict:{cmd.check_id}", device=cmd.device, at=now)
+        )
+        committee.review = review.with_review(updated)
+        uow.committees.save(committee, now=now)
         uow.record(
             actor=actor,
             action=LedgerAction.REVIEW_VERDICT_GIVEN,
             subject_type=SubjectType.COMMITTEE,
             subject_id=cmd.section_id,
             payload={
-                "seat": seat_no(load_draw(s.row), s.who),
+                "seat": committee.seat_of(who),
                 "bid_id": cmd.bid_id,
                 "check_id": cmd.check_id,
                 "agrees": cmd.agrees,
                 "reason": cmd.reason.strip(),
             },
-            snapshot=review_snapshot(state["reviews"]),
+            snapshot=committee_snapshot(committee),
             now=now,
         )
         uow.commit()
@@ -336,7 +303,7 @@ def give_verdict(cmd: Verdict, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor
 
 @dataclass(frozen=True, slots=True)
 class SheetsView:
-    expert_id: str
+    expert_id: str  # the member viewing
     bids: tuple[str, ...]
     rubric: Rubric
     sheets: tuple[ScoreSheet, ...]  # own sheets, or all once everyone has submitted
@@ -344,45 +311,32 @@ class SheetsView:
     warnings: tuple[tuple[ScoreWarning, bool], ...]  # addressed to the viewer: (warning, answered)
     reviews: tuple[BidReview, ...]
     price_scores: Mapping[str, str]
+    objective: Mapping[str, tuple[ObjectiveScore, ...]]
 
 
-def sheets_view(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> SheetsView:
-    """What a committee member sees: the rubric, the machine's results, their own sheets (everyone's once all
-    are in, 条例 第四十九条) and the warnings addressed to them."""
+def sheets_view(section_id: str, *, uow: UnitOfWork, actor: Actor) -> SheetsView:
+    """What a committee member sees: the rubric, the machine's results with their evidence, their own sheets
+    (everyone's once all are in, 条例 第四十九条) and the warnings addressed to them."""
     with uow:
         s = _session(uow, section_id, actor)
-        sheets = [x for x in _all_sheets(uow.sheets.for_section(section_id)) if x.bid_id in s.bids]
-        shown = visible_sheets(sheets, viewer=s.who, committee=s.members, bids=s.bids)
-        mine = []
-        for row in uow.score_warnings.for_section(section_id):
-            if s.who in row.payload["experts"]:
-                answered = any(a["expert_id"] == s.who for a in (row.resolution or {}).get("answers", []))
-                mine.append((_warning(row.payload), answered))
-        state = machine_state(s.row)
+        sheets = _all_sheets(uow, s)
+        members = s.committee.members
+        shown = visible_sheets(sheets, viewer=s.who, committee=members, bids=s.bids)
+        mine = tuple(
+            (r.warning, r.answered_by(s.who))
+            for r in uow.score_warnings.for_section(section_id)
+            if s.who in r.warning.experts
+        )
+        review = s.committee.ensure_open()
+        prices = {} if review.price is None else {b: str(v) for b, v in review.price.scores.items()}
         return SheetsView(
             s.who,
             s.bids,
             s.rubric,
             tuple(shown),
-            all_submitted(sheets, s.members, s.bids),
-            tuple(mine),
-            tuple(reviews_of(s.row).values()),
-            dict(state.get("price", {}).get("scores", {})),
+            all_submitted(sheets, members, s.bids),
+            mine,
+            tuple(review.reviews.values()),
+            prices,
+            dict(review.objective),
         )
-
-
-def aggregate_section(
-    uow: SqlUnitOfWork, row: CommitteeRow, members: Sequence[str], valid: Sequence[str], prices: Mapping[str, Decimal]
-) -> dict[str, BidScore]:
-    """The bids' totals from every member's sheets and the machine's price scores; refuses while a sheet is
-    missing or a warning unanswered (1117号 (五))."""
-    rubric = rubric_of(row.plan["terms"])
-    sheets = [x for x in _all_sheets(uow.sheets.for_section(row.section_id)) if x.bid_id in valid]
-    result = aggregate_scores(rubric, sheets, {b: {PRICE_ITEM: prices[b]} for b in valid}, committee=list(members))
-    answers = [
-        WarningAnswer(w.payload["warning_id"], a["expert_id"], bool(a["revised"]), a["reason"], parse_iso(a["at"]))
-        for w in uow.score_warnings.for_section(row.section_id)
-        for a in (w.resolution or {}).get("answers", [])
-    ]
-    ensure_warnings_resolved(result.warnings, answers)
-    return dict(result.scores)

@@ -1,9 +1,8 @@
-"""Evaluation (评标): machine review first, price scores with K from the beacon, then the committee's
-scores, ranking with the tender's tie-breaks, at most three candidates and their publicity.
+"""The evaluation session (评标): the machine executes the pinned terms — review, objective items, price scores with
+K from the beacon — then ranks from the members' sheets, and the candidates are publicised.
 
-``start_evaluation`` opens the session once the whole committee has accepted and checked in;
-``evaluate_section`` finalises it once every sheet is in and every warning answered. The tender's
-evaluation terms (rubric, price formula, requirements) live in the committee's plan (``terms``).
+``start_evaluation`` opens the session once every seat is accepted, the representatives are named and every member
+has checked in; ``evaluate_section`` finalises it once every sheet is in and every warning answered.
 """
 
 from __future__ import annotations
@@ -12,37 +11,34 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
-from fairbid.crypto.draw import K_LABEL, draw_k
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.award import Candidate
-from fairbid.domain.bid import BidStatus
+from fairbid.domain.bid import Bid, BidStatus
 from fairbid.domain.errors import InvalidTransition, NotFound, NotPermitted
-from fairbid.domain.evaluation import KMode, RankEntry, RankMethod, TieBreak, rank_bids, review_bid, score_prices
+from fairbid.domain.evaluation import all_submitted, ensure_warnings_resolved, score_warnings
+from fairbid.domain.evaluation.committee import Committee
+from fairbid.domain.evaluation.machine import BidStanding, evaluation_outcome, machine_review, rubric_of
+from fairbid.domain.evaluation.model import ScoreSheet
 from fairbid.domain.section import Action, Section, SectionStatus, apply_transition
+from fairbid.domain.terms import PRICE_ITEM, TenderTerms
 from fairbid.ledger.chain import LedgerAction
-from fairbid.ledger.snapshot import SubjectType, candidate_snapshot, review_snapshot, section_snapshot
-from fairbid.ports import Clock
-from fairbid.services.evaluation.committee import accepted_members, load_draw
-from fairbid.services.evaluation.terms import (
-    PRICE_ITEM,
-    bid_facts,
-    machine_state,
-    price_rules,
-    rank_method,
-    requirements,
-    review_json,
-    rubric_of,
-    valid_bid_ids,
-)
-from fairbid.store.expert_pool import parse_iso
-from fairbid.store.rows import CommitteeRow
-from fairbid.store.uow import SqlUnitOfWork
+from fairbid.ledger.snapshot import SubjectType, candidate_snapshot, committee_snapshot, section_snapshot
+from fairbid.ports import Clock, UnitOfWork
+from fairbid.services.shared.terms import drawn_k, pinned_terms
 
-__all__ = ["EVALUATION_SESSION", "EvaluationResult", "evaluate_section", "start_due_sessions", "start_evaluation"]
+__all__ = [
+    "EVALUATION_SESSION",
+    "EvaluationResult",
+    "evaluate_section",
+    "not_ready",
+    "standings",
+    "start_due_sessions",
+    "start_evaluation",
+]
 
 _SYSTEM = frozenset({Role.OPERATOR, Role.MACHINE})
+EVALUATION_SESSION = Actor(role=Role.MACHINE, job="evaluation-session")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +49,7 @@ class EvaluationResult:
     reason: str | None = None
 
 
-def _in_evaluation(uow: SqlUnitOfWork, section_id: str, actor: Actor) -> tuple[Section, CommitteeRow | None]:
+def _in_evaluation(uow: UnitOfWork, section_id: str, actor: Actor) -> tuple[Section, Committee | None]:
     if actor.role not in _SYSTEM:
         raise NotPermitted("Only the trading centre's machine runs the evaluation.")
     section = uow.sections.get(section_id)
@@ -62,131 +58,118 @@ def _in_evaluation(uow: SqlUnitOfWork, section_id: str, actor: Actor) -> tuple[S
     return section, uow.committees.find(section_id)
 
 
-def _no_committee(section: Section) -> NotFound:
-    return NotFound(f"Section {section.code} has no evaluation committee yet: draw one first.", field="section_id")
+def standings(uow: UnitOfWork, bids: list[Bid]) -> dict[str, BidStanding]:
+    """Each bidder's credit code (and, once the credit registry runs, grade and debarment), by bidder ID."""
+    orgs = uow.organisations.names([b.bidder_id for b in bids])
+    return {o_id: BidStanding(o.credit_code) for o_id, o in orgs.items()}
 
 
-def _price_scores(
-    section: Section, terms: Mapping[str, Any], prices: Mapping[str, Decimal]
-) -> tuple[dict[str, Any], dict[str, Decimal]]:
-    rubric = rubric_of(terms)
-    bench_rule, score_rule = price_rules(terms, rubric)
-    k = draw_k(bytes.fromhex(section.beacon or ""), section.k_values) if bench_rule.k_mode is not KMode.NONE else None
-    benchmark, scores = score_prices(prices, bench_rule, score_rule, k=k)
-    summary = {
-        "k": None if k is None else str(k),
-        "k_label": K_LABEL,
-        "k_values": [str(v) for v in section.k_values],
-        "benchmark": str(benchmark.value),
-        "mean": str(benchmark.mean),
-        "used": list(benchmark.used),
-        "removed_low": list(benchmark.removed_low),
-        "removed_high": list(benchmark.removed_high),
-        "scores": {b: str(s) for b, s in sorted(scores.items())},
-    }
-    return summary, scores
-
-
-def _not_ready(uow: SqlUnitOfWork, section_id: str, row: CommitteeRow) -> str | None:
-    """Why the session cannot start yet, or None: every seat accepted (or replaced) and checked in."""
-    if row.evaluation_started_at is not None:
+def not_ready(uow: UnitOfWork, section: Section, committee: Committee) -> str | None:
+    """Why the session cannot start yet, or None: every seat accepted, the representatives named, every member
+    checked in."""
+    if committee.started:
         return "The evaluation session has already started."
-    draw = load_draw(row)
+    draw = committee.draw
     if not draw.is_complete:
         return (
             "Every drawn expert must accept (or be replaced) before the evaluation starts: "
             f"{sum(1 for s in draw.active if s.status.value != 'accepted')} pending, {len(draw.vacant)} vacant."
         )
-    checked = {a.expert_id for a in uow.session_actions.for_section(section_id) if a.action == "check_in"}
-    missing = [m for m in accepted_members(draw) if m not in checked]
+    seats = pinned_terms(uow, section).committee.representatives
+    if len(committee.representatives) != seats:
+        return f"The tenderee has named {len(committee.representatives)} of its {seats} representative(s)."
+    checked = {a.expert_id for a in uow.session_actions.for_section(section.id) if a.action == "check_in"}
+    missing = [m for m in committee.members if m not in checked]
     if missing:
         return f"{len(missing)} committee members have not checked in at their venue yet."
     return None
 
 
-def _open_session(
-    uow: SqlUnitOfWork, section: Section, row: CommitteeRow, actor: Actor, now: datetime
-) -> dict[str, Any]:
-    """The machine reviews every decrypted bid (条例 第五十一条) and scores prices by the tender's formula with
-    K from the beacon (条例 第四十九条); the session is open from here. The caller commits."""
-    members = accepted_members(load_draw(row))
-    terms = row.plan["terms"]
-    req = requirements(section, terms)
-    bids = [b for b in uow.bids.in_section(section.id) if b.status is BidStatus.DECRYPTED and b.data is not None]
-    codes = {o_id: o.credit_code for o_id, o in uow.organisations.names([b.bidder_id for b in bids]).items()}
-    reviews = {b.id: review_bid(bid_facts(b, codes[b.bidder_id], req), req, now=now) for b in bids}
-    passed = {b.id: b.data.price for b in bids if b.data is not None and reviews[b.id].passed}
-    price: dict[str, Any] = {}
-    if passed:
-        price, scores = _price_scores(section, terms, passed)
-        uow.scores.replace_machine(section.id, {b: {PRICE_ITEM: s} for b, s in scores.items()}, now=now)
-    reviewed: dict[str, Any] = {bid_id: review_json(r) for bid_id, r in sorted(reviews.items())}
-    state = {
-        "reviews": reviewed,
-        "scored": sorted(passed),
-        "price": price,
-        "started_at": now.isoformat(),
-    }
-    row.draw = {**row.draw, "machine": state}
-    row.evaluation_started_at = now
-    row.updated_at = now
+def _machine_scores(committee: Committee) -> dict[str, dict[str, Decimal]]:
+    review = committee.review
+    out: dict[str, dict[str, Decimal]] = {}
+    if review is None:
+        return out
+    price = committee.outcome.price if committee.outcome is not None and committee.outcome.price else review.price
+    for bid_id in review.scored:
+        items = {PRICE_ITEM: price.scores[bid_id]} if price is not None and bid_id in price.scores else {}
+        items.update({s.item_id: s.score for s in review.objective.get(bid_id, ())})
+        out[bid_id] = items
+    return out
+
+
+def _open_session(uow: UnitOfWork, section: Section, committee: Committee, actor: Actor, now: datetime) -> None:
+    """The machine reviews every decrypted bid (条例 第五十一条), scores the objective items and the prices by the
+    pinned terms with K from the beacon (条例 第四十九条); the session is open from here. The caller commits."""
+    terms = pinned_terms(uow, section)
+    bids = uow.bids.in_section(section.id)
+    review = machine_review(
+        terms,
+        bids,
+        standings(uow, bids),
+        ceiling=section.ceiling_price,
+        deadline=section.schedule.bid_deadline,
+        k=drawn_k(section, terms.k_values),
+        now=now,
+    )
+    committee.review = review
+    uow.committees.save(committee, now=now)
+    uow.scores.replace_machine(section.id, _machine_scores(committee), now=now)
     uow.record(
         actor=actor,
         action=LedgerAction.EVALUATION_STARTED,
         subject_type=SubjectType.COMMITTEE,
         subject_id=section.id,
         payload={
-            "members": len(members),
-            "reviews": {b: [r.check_id for r in rv.failures] for b, rv in sorted(reviews.items())},
-            "k": price.get("k"),
-            "benchmark": price.get("benchmark"),
+            "members": len(committee.members),
+            "terms_digest": section.terms_digest,
+            "reviews": {b: [r.check_id for r in rv.failures] for b, rv in sorted(review.reviews.items())},
+            "k": None if review.price is None or review.price.k is None else str(review.price.k),
+            "benchmark": None if review.price is None else str(review.price.benchmark.value),
         },
-        snapshot=review_snapshot(reviewed),
+        snapshot=committee_snapshot(committee),
         now=now,
     )
-    return state
 
 
-def start_evaluation(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> dict[str, Any]:
-    """Open the session now: every seat accepted and checked in; the machine reviews every decrypted bid
-    (条例 第五十一条) and scores prices by the tender's formula with K from the beacon (条例 第四十九条)."""
+def start_evaluation(section_id: str, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> Committee:
+    """Open the session now: every seat accepted, the representatives named, every member checked in; the machine
+    runs the pinned terms over every decrypted bid."""
     now = clock.now()
     with uow:
-        section, row = _in_evaluation(uow, section_id, actor)
-        if row is None:
-            raise _no_committee(section)
-        reason = _not_ready(uow, section_id, row)
+        section, committee = _in_evaluation(uow, section_id, actor)
+        if committee is None:
+            raise NotFound(
+                f"Section {section.code} has no evaluation committee yet: draw one first.", field="section_id"
+            )
+        reason = not_ready(uow, section, committee)
         if reason is not None:
             raise InvalidTransition(reason)
-        state = _open_session(uow, section, row, actor, now)
+        _open_session(uow, section, committee, actor, now)
         uow.commit()
-    return state
+    return committee
 
 
-EVALUATION_SESSION = Actor(role=Role.MACHINE, job="evaluation-session")
-
-
-def start_due_sessions(*, uow: SqlUnitOfWork, clock: Clock) -> list[str]:
-    """The machine opens every session whose scheduled start has come and whose seats are all accepted and
-    checked in (机器管: nobody has to press start); returns the sections started. A session not ready at its
-    time waits for the next pass, or for the operator's ``start_evaluation``."""
+def start_due_sessions(*, uow: UnitOfWork, clock: Clock) -> list[str]:
+    """The machine opens every session whose scheduled start has come and that is ready (机器管: nobody has to
+    press start); returns the sections started. A session not ready waits for the next pass."""
     now = clock.now()
     with uow:
-        due = [row.section_id for row in uow.committees.not_started() if parse_iso(row.plan["evaluation_start"]) <= now]
+        due = [c.section_id for c in uow.committees.not_started() if c.schedule.evaluation.start <= now]
     started = []
     for section_id in due:
         with uow:
             section = uow.sections.get(section_id)
-            row = uow.committees.get(section_id)
-            if section.status is not SectionStatus.EVALUATION or _not_ready(uow, section_id, row) is not None:
+            committee = uow.committees.get(section_id)
+            if section.status is not SectionStatus.EVALUATION or not_ready(uow, section, committee) is not None:
                 continue
-            _open_session(uow, section, row, EVALUATION_SESSION, now)
+            _open_session(uow, section, committee, EVALUATION_SESSION, now)
             uow.commit()
         started.append(section_id)
     return started
 
 
-def _fail(uow: SqlUnitOfWork, section: Section, actor: Actor, now: datetime, reason: str) -> EvaluationResult:
+def _fail(uow: UnitOfWork, section: Section, actor: Actor, now: datetime, reason: str) -> EvaluationResult:
     apply_transition(section, Action.FAIL_EVALUATION, actor=actor, now=now, reason=reason)
     uow.sections.save(section)
     uow.record(
@@ -202,76 +185,87 @@ def _fail(uow: SqlUnitOfWork, section: Section, actor: Actor, now: datetime, rea
     return EvaluationResult(section.id, section.status.value, (), reason)
 
 
-def evaluate_section(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> EvaluationResult:
-    """Finalise: the committee's review outcome, price scores, aggregated sheets with every warning
-    answered (1117号 (五)), ranking by the tender's method and tie-breaks — never by lot (审查规则 第八条) —,
-    at most three candidates (条例 第五十三条), then publicity of ``publicity_days`` (条例 第五十四条).
-    No valid bid fails the section (条例 第五十一条).
-    """
-    from fairbid.services.evaluation.scoring import aggregate_section
+def _sheets(uow: UnitOfWork, section_id: str) -> list[ScoreSheet]:
+    return [s for sheet in uow.sheets.for_section(section_id) for s in sheet.bids.values()]
 
+
+def _check_warnings(uow: UnitOfWork, terms: TenderTerms, committee: Committee, sheets: list[ScoreSheet]) -> None:
+    """Every member has scored every bid, and every warning their scores raise has its answers (1117号 (五)),
+    before the ranking."""
+    if terms.scoring is None or committee.review is None:
+        return
+    if not all_submitted(sheets, committee.members, committee.review.scored):
+        have = {(s.expert_id, s.bid_id) for s in sheets}
+        missing = sum(1 for m in committee.members for b in committee.review.scored if (m, b) not in have)
+        raise InvalidTransition(
+            f"{missing} score sheet(s) are still missing: every member scores every bid before the ranking "
+            "(条例 第四十九条)."
+        )
+    by_bid: dict[str, dict[str, ScoreSheet]] = {}
+    for s in sheets:
+        by_bid.setdefault(s.bid_id, {})[s.expert_id] = s
+    scored = {b: by_bid.get(b, {}) for b in committee.review.scored}
+    warnings = score_warnings(rubric_of(terms.scoring), scored, committee.members)
+    answers = [a for raised in uow.score_warnings.for_section(committee.section_id) for a in raised.answers]
+    ensure_warnings_resolved(tuple(warnings), answers)
+
+
+def evaluate_section(section_id: str, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> EvaluationResult:
+    """Finalise by the pinned terms: the committee's review outcome, price scores over the valid bids with the drawn
+    K, the objective items, the members' sheets aggregated with every warning answered (1117号 (五)), ranking by the
+    stated method and tie-breaks — never by lot (审查规则 第八条) —, at most three candidates (条例 第五十三条), then
+    publicity of ``publicity_days`` (条例 第五十四条). No valid bid fails the section (条例 第五十一条).
+    """
     now = clock.now()
     with uow:
-        section, row = _in_evaluation(uow, section_id, actor)
-        if row is None:
+        section, committee = _in_evaluation(uow, section_id, actor)
+        if committee is None:
             if not any(b.status is BidStatus.DECRYPTED for b in uow.bids.in_section(section.id)):
                 reason = "No bid was validly decrypted, so no candidate can be ranked (条例 第五十一条)."
                 return _fail(uow, section, actor, now, reason)
-            raise _no_committee(section)
-        draw = load_draw(row)
-        members = accepted_members(draw)
-        machine_state(row)
-        terms = row.plan["terms"]
-        valid = valid_bid_ids(row, len(members))
-        if not valid:
+            raise NotFound(
+                f"Section {section.code} has no evaluation committee yet: draw one first.", field="section_id"
+            )
+        review = committee.ensure_open()
+        terms = pinned_terms(uow, section)
+        bids = {b.id: b for b in uow.bids.in_section(section.id)}
+        sheets = _sheets(uow, section_id)
+        _check_warnings(uow, terms, committee, sheets)
+        outcome = evaluation_outcome(
+            terms,
+            review,
+            bids,
+            standings(uow, list(bids.values())),
+            members=committee.members,
+            sheets=sheets,
+            k=drawn_k(section, terms.k_values),
+            deadline=section.schedule.bid_deadline,
+            now=now,
+        )
+        if not outcome.valid:
             return _fail(
                 uow, section, actor, now, "No bid passed the review, so no candidate can be ranked (条例 第五十一条)."
             )
-        bids = {b.id: b for b in uow.bids.in_section(section.id)}
-        prices = {b: bids[b].data.price for b in valid if bids[b].data is not None}  # type: ignore[union-attr]
-        price, scores = _price_scores(section, terms, prices)
-        uow.scores.replace_machine(section.id, {b: {PRICE_ITEM: s} for b, s in scores.items()}, now=now)
-        method = rank_method(terms)
-        totals = aggregate_section(uow, row, members, valid, scores) if method is RankMethod.COMPREHENSIVE else {}
-        entries = [
-            RankEntry(
-                b,
-                prices[b],
-                total=totals[b].total if b in totals else Decimal(0),
-                technical=totals[b].subjective_total if b in totals else Decimal(0),
-            )
-            for b in valid
-        ]
-        ranking = rank_bids(entries, method=method, tie_breaks=[TieBreak(t) for t in terms["tie_breaks"]])
-        candidates = tuple(
-            Candidate(
-                rank=i + 1,
-                bid_id=b,
-                bidder_id=bids[b].bidder_id,
-                price=prices[b],
-                score=totals[b].total if b in totals else None,
-            )
-            for i, b in enumerate(ranking.candidates)
-        )
-        row.draw = {
-            **row.draw,
-            "result": {
-                "price": price,
-                "valid": valid,
-                "ranking": [
-                    {"rank": r.rank, "bid_id": r.bid_id, "decided_by": r.decided_by, "total": str(r.entry.total)}
-                    for r in ranking.rows
-                ],
-                "totals": {
-                    b: {"items": {k: str(v) for k, v in t.items.items()}, "total": str(t.total)}
-                    for b, t in totals.items()
-                },
-                "finished_at": now.isoformat(),
-            },
-        }
+        committee.outcome = outcome
+        uow.committees.save(committee, now=now)
+        uow.scores.replace_machine(section.id, _machine_scores(committee), now=now)
+        candidates = _candidates(outcome.ranking[:3], bids, outcome.totals)
         apply_transition(section, Action.FINISH_EVALUATION, actor=actor, now=now)
         section.publicity_ends = now + timedelta(days=section.schedule.publicity_days)
         uow.candidates.replace(section.id, candidates)
+        uow.record(
+            actor=actor,
+            action=LedgerAction.EVALUATION_COMPLETED,
+            subject_type=SubjectType.COMMITTEE,
+            subject_id=section.id,
+            payload={
+                "method": terms.method.value,
+                "terms_digest": section.terms_digest,
+                "ranking": [[r.rank, r.bid_id, str(r.total), r.decided_by] for r in outcome.ranking],
+            },
+            snapshot=committee_snapshot(committee),
+            now=now,
+        )
         for c in candidates:
             uow.record(
                 actor=actor,
@@ -279,7 +273,7 @@ def evaluate_section(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor
                 subject_type=SubjectType.CANDIDATE,
                 subject_id=f"{section.id}:{c.rank}",
                 payload={
-                    "method": method.value,
+                    "method": terms.method.value,
                     "rank": c.rank,
                     "bidder_id": c.bidder_id,
                     "price": str(c.price),
@@ -300,3 +294,16 @@ def evaluate_section(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor
         )
         uow.commit()
     return EvaluationResult(section.id, section.status.value, candidates)
+
+
+def _candidates(rows: tuple, bids: Mapping[str, Bid], totals: Mapping) -> tuple[Candidate, ...]:  # type: ignore[type-arg]
+    return tuple(
+        Candidate(
+            rank=r.rank,
+            bid_id=r.bid_id,
+            bidder_id=bids[r.bid_id].bidder_id,
+            price=bids[r.bid_id].data.price,  # type: ignore[union-attr]
+            score=totals[r.bid_id].total if r.bid_id in totals else None,
+        )
+        for r in rows
+    )

@@ -27,8 +27,8 @@ from fairbid.domain.actor import Actor
 from fairbid.domain.errors import NotFound
 from fairbid.domain.section import Section
 from fairbid.ledger.chain import LedgerAction, StoredEntry, payload_digest
+from fairbid.ports import UnitOfWork
 from fairbid.services.tendering.chronograph import compute_beacon
-from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = ["BeaconVerification", "DrawCheck", "verify_beacon"]
 
@@ -73,7 +73,7 @@ class BeaconVerification:
         }
 
 
-def verify_beacon(section_ref: str, *, uow: SqlUnitOfWork, actor: Actor) -> BeaconVerification:
+def verify_beacon(section_ref: str, *, uow: UnitOfWork, actor: Actor) -> BeaconVerification:
     """Recompute the beacon and every draw of a section (by ID or code) from its public ledger and record.
 
     Anyone may ask (``actor`` is any role, the public included). Before the opening there is nothing public
@@ -133,7 +133,7 @@ def verify_beacon(section_ref: str, *, uow: SqlUnitOfWork, actor: Actor) -> Beac
     return BeaconVerification(section.id, section.code, tuple(checks))
 
 
-def _find(uow: SqlUnitOfWork, ref: str) -> Section:
+def _find(uow: UnitOfWork, ref: str) -> Section:
     try:
         return uow.sections.get(ref)
     except NotFound:

@@ -25,17 +25,17 @@ from fairbid.ledger.head import HeadVerifier, KeyHeadSigner, SignedTreeHead, sig
 from fairbid.ledger.merkle import MemoryNodeStore, MerkleTree, verify_consistency
 from fairbid.ledger.sealed import SEALED, check_sealed
 from fairbid.ledger.snapshot import (
+    SubjectType,
     bid_snapshot,
     candidate_snapshot,
     collusion_warning_snapshot,
+    committee_snapshot,
     objection_snapshot,
-    review_snapshot,
     score_sheet_snapshot,
+    score_warning_snapshot,
     section_snapshot,
 )
-from fairbid.ports import Clock
-from fairbid.services.evaluation.committee import load_draw, seat_no
-from fairbid.store.uow import SqlUnitOfWork
+from fairbid.ports import Clock, UnitOfWork
 
 __all__ = [
     "LedgerReport",
@@ -97,7 +97,7 @@ def _content(row: StoredEntry) -> EntryContent:
 
 def verify_ledger(
     *,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     actor: Actor,
     verifier: HeadVerifier | None = None,
     held_heads: Sequence[SignedTreeHead] = (),
@@ -225,42 +225,46 @@ def _check_heads(
     return problems
 
 
-def _current_digests(uow: SqlUnitOfWork) -> dict[tuple[str, str], str]:
+def _current_digests(uow: UnitOfWork) -> dict[tuple[str, str], str]:
+    """Each tracked subject's digest as the store holds it now, keyed like its latest ledger entry."""
     out: dict[tuple[str, str], str] = {}
     for bid in uow.bids.all():
-        out[("bid", bid.id)] = subject_digest(bid_snapshot(bid))
-    objections = uow.objections
+        out[(SubjectType.BID, bid.id)] = subject_digest(bid_snapshot(bid))
     for section in uow.sections.list_all():
-        out[("section", section.id)] = subject_digest(section_snapshot(section))
-        for o in objections.in_section(section.id):
-            out[("objection", o.id)] = subject_digest(objection_snapshot(o))
-    committees, sheets = uow.committees, uow.sheets
-    for row in committees.all_rows():
-        machine = row.draw.get("machine")
-        if machine:  # the review and its verdicts, tracked from the session's start
-            out[("committee", row.section_id)] = subject_digest(review_snapshot(machine["reviews"]))
-        draw = load_draw(row)
-        for sheet in sheets.for_section(row.section_id):
-            key = ("score_sheet", f"{row.section_id}:{seat_no(draw, sheet.expert_id)}")
-            out[key] = subject_digest(score_sheet_snapshot(dict(sheet.sheet["bids"])))
+        out[(SubjectType.SECTION, section.id)] = subject_digest(section_snapshot(section))
+        for o in uow.objections.in_section(section.id):
+            out[(SubjectType.OBJECTION, o.id)] = subject_digest(objection_snapshot(o))
+        if section.terms_digest is not None:  # the pinned terms' stored JSON, rehashed
+            stored = uow.terms.stored(section.id, section.terms_digest)
+            digest = "missing" if stored is None else sm3_hex(canonical_json(stored))
+            out[(SubjectType.TERMS, section.id)] = subject_digest({"terms_sm3": digest})
+        for raised in uow.score_warnings.for_section(section.id):
+            out[(SubjectType.SCORE_WARNING, raised.id)] = subject_digest(score_warning_snapshot(raised))
+    for committee in uow.committees.all():
+        out[(SubjectType.COMMITTEE, committee.section_id)] = subject_digest(committee_snapshot(committee))
+        for sheet in uow.sheets.for_section(committee.section_id):
+            key = (SubjectType.SCORE_SHEET, f"{committee.section_id}:{committee.seat_of(sheet.member_id)}")
+            out[key] = subject_digest(score_sheet_snapshot(sheet))
     for w in uow.collusion_warnings.all():
-        out[("collusion_warning", w.id)] = subject_digest(collusion_warning_snapshot(w.payload))
+        out[(SubjectType.COLLUSION_WARNING, w.id)] = subject_digest(collusion_warning_snapshot(w.payload))
     for rec in uow.openings.all():
         # the record's own content is rehashed, so an edited price in it shows too
-        out[("opening_record", rec.section_id)] = subject_digest({"digest": sm3_hex(canonical_json(rec.content))})
+        key = (SubjectType.OPENING_RECORD, rec.section_id)
+        out[key] = subject_digest({"digest": sm3_hex(canonical_json(dict(rec.content)))})
     for c in uow.candidates.all():
-        out[("candidate", f"{c.section_id}:{c.rank}")] = subject_digest(
+        out[(SubjectType.CANDIDATE, f"{c.section_id}:{c.rank}")] = subject_digest(
             candidate_snapshot(c.rank, c.bid_id, c.bidder_id, str(c.price), c.awarded_at is not None)
         )
     return out
 
 
-_WITHHELD_SUBJECTS = frozenset({"expert"})
+_WITHHELD_SUBJECTS = frozenset({SubjectType.EXPERT, SubjectType.EXPERT_KEY})
 """Subjects whose IDs the public list withholds: a pool expert's ID next to a time (an account linked, a status
-changed) could say who sits on a committee before the result (招标投标法 第三十七条). Auditors see them."""
+changed, a report-signing key registered) could say who sits on a committee before the result (招标投标法
+第三十七条). Auditors see them."""
 
 
-def list_ledger(*, uow: SqlUnitOfWork, actor: Actor, after: int = -1, limit: int = 100) -> list[StoredEntry]:
+def list_ledger(*, uow: UnitOfWork, actor: Actor, after: int = -1, limit: int = 100) -> list[StoredEntry]:
     """The public entries in order. Entries about sealed bids are not in the ledger before their opening; entries
     from before that rule (``embargo_section_id``) stay hidden until theirs. Expert IDs are withheld."""
     with uow:
@@ -273,7 +277,7 @@ def list_ledger(*, uow: SqlUnitOfWork, actor: Actor, after: int = -1, limit: int
 
 def publish_head(
     *,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     platform_key: PrivateKey,
     interval: timedelta = timedelta(minutes=10),
@@ -310,13 +314,13 @@ def _epoch_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def list_heads(*, uow: SqlUnitOfWork) -> list[tuple[SignedTreeHead, datetime]]:
+def list_heads(*, uow: UnitOfWork) -> list[tuple[SignedTreeHead, datetime]]:
     """Every signed head ever published, smallest first, with its publication time (public)."""
     with uow:
         return uow.heads.published()
 
 
-def prove_entry(seq: int, *, uow: SqlUnitOfWork) -> dict[str, Any]:
+def prove_entry(seq: int, *, uow: UnitOfWork) -> dict[str, Any]:
     """The inclusion proof of entry ``seq`` against the newest signed head, as a receipt carries it.
 
     Raises ``NotFound`` when no published head covers the entry yet (the next comes with the next section
@@ -337,7 +341,7 @@ def prove_entry(seq: int, *, uow: SqlUnitOfWork) -> dict[str, Any]:
         return receipt_proof(tree, seq=seq, entry_hash=entry, head=head)
 
 
-def ledger_receipt(commitment: str, *, uow: SqlUnitOfWork) -> dict[str, Any]:
+def ledger_receipt(commitment: str, *, uow: UnitOfWork) -> dict[str, Any]:
     """What a bid receipt adds about the ledger: the entry's commitment and the newest signed head.
 
     The submission's entry joins the ledger only at the opening (``trace.record_sealed``), so the receipt holds
@@ -354,7 +358,7 @@ def ledger_receipt(commitment: str, *, uow: SqlUnitOfWork) -> dict[str, Any]:
         }
 
 
-def prove_commitment(commitment: str, *, uow: SqlUnitOfWork) -> dict[str, Any]:
+def prove_commitment(commitment: str, *, uow: UnitOfWork) -> dict[str, Any]:
     """The entry a receipt's commitment names, once its section's opening put it in the ledger, with its proof.
 
     The same ``NotFound`` for a commitment that does not exist and for one still sealed: nobody learns from
@@ -385,7 +389,7 @@ def prove_commitment(commitment: str, *, uow: SqlUnitOfWork) -> dict[str, Any]:
         return out
 
 
-def consistency_proof(first: int, second: int, *, uow: SqlUnitOfWork) -> list[str]:
+def consistency_proof(first: int, second: int, *, uow: UnitOfWork) -> list[str]:
     """The RFC 9162 consistency proof between two published head sizes (hex hashes)."""
     with uow:
         uow.read_only()
@@ -395,7 +399,7 @@ def consistency_proof(first: int, second: int, *, uow: SqlUnitOfWork) -> list[st
         return [h.hex() for h in tree.consistency_proof(first, second)]
 
 
-def export_ledger(*, uow: SqlUnitOfWork, actor: Actor, inclusion: Sequence[int] = ()) -> dict[str, Any]:
+def export_ledger(*, uow: UnitOfWork, actor: Actor, inclusion: Sequence[int] = ()) -> dict[str, Any]:
     """The whole ledger with payloads, every head and their proofs (``fairbid-ledger-export/1``).
 
     Payloads of sealed bids are in it, so only the centre and the supervisor may export.

@@ -23,11 +23,10 @@ from fairbid.domain.actor import Actor, Role
 from fairbid.domain.bid import BidStatus
 from fairbid.domain.collusion import CollusionSignalRaised, SignalCode, Strength
 from fairbid.domain.errors import NotPermitted
+from fairbid.domain.evaluation.committee import Committee
+from fairbid.domain.records import CollusionWarningRecord
 from fairbid.domain.section import Section, SectionStatus
-from fairbid.ports import Clock
-from fairbid.store.oversight import StoredWarning
-from fairbid.store.rows import CommitteeRow
-from fairbid.store.uow import SqlUnitOfWork
+from fairbid.ports import Clock, UnitOfWork
 
 __all__ = ["OPENED", "SupervisionOverview", "leads_for_supervisor", "supervision_overview"]
 
@@ -47,11 +46,11 @@ class _Platform:
     sections: list[Section]
     tenders: list[TenderRecord]
     bids: list[BidRecord]
-    warnings: dict[str, list[StoredWarning]]  # by section code
+    warnings: dict[str, list[CollusionWarningRecord]]  # by section code
     labels: dict[str, str]  # organisation id → "name [credit code]"
 
 
-def _load(uow: SqlUnitOfWork) -> _Platform:
+def _load(uow: UnitOfWork) -> _Platform:
     sections = sorted((s for s in uow.sections.list_all() if s.status in OPENED), key=lambda s: s.code)
     committees = uow.committees
     tenders, bids, bidder_ids = [], [], set()
@@ -81,22 +80,21 @@ def _load(uow: SqlUnitOfWork) -> _Platform:
     for code, bidder, price, winner, disq, b in raw:
         bids.append(BidRecord(code, labels.get(bidder, bidder), price, winner, disq, b.submitted_at))
     by_id = {s.id: s.code for s in sections}
-    warnings: dict[str, list[StoredWarning]] = {}
+    warnings: dict[str, list[CollusionWarningRecord]] = {}
     for w in uow.collusion_warnings.all():
         if w.section_id in by_id:
             warnings.setdefault(by_id[w.section_id], []).append(w)
     return _Platform(sections, tenders, bids, warnings, labels)
 
 
-def _failed_review(row: CommitteeRow | None) -> frozenset[str]:
+def _failed_review(committee: Committee | None) -> frozenset[str]:
     """Bids the committee's finished review found invalid (条例 第五十一条): reviewed, but not in the valid set."""
-    if row is None or not row.draw.get("result"):
+    if committee is None or committee.outcome is None or committee.review is None:
         return frozenset()
-    reviewed = set((row.draw.get("machine") or {}).get("reviews", {}))
-    return frozenset(reviewed - set(row.draw["result"].get("valid", [])))
+    return frozenset(set(committee.review.reviews) - set(committee.outcome.valid))
 
 
-def _signal(w: StoredWarning, labels: dict[str, str]) -> CollusionSignalRaised:
+def _signal(w: CollusionWarningRecord, labels: dict[str, str]) -> CollusionSignalRaised:
     p = w.payload
     return CollusionSignalRaised(
         code=SignalCode(p["code"]),
@@ -107,7 +105,7 @@ def _signal(w: StoredWarning, labels: dict[str, str]) -> CollusionSignalRaised:
     )
 
 
-def _risk(code: str, w: StoredWarning) -> TenderRisk:
+def _risk(code: str, w: CollusionWarningRecord) -> TenderRisk:
     p = w.payload
     drivers = tuple(Driver(d["screen"], d.get("value") or 0.0, d["contribution"]) for d in p.get("drivers", []))
     screens = {k: v for k, v in p.get("screens", {}).items() if v is not None}
@@ -126,7 +124,7 @@ def _signals_and_risks(data: _Platform) -> tuple[dict[str, list[CollusionSignalR
     return signals, risks
 
 
-def leads_for_supervisor(*, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> dict[str, Any]:
+def leads_for_supervisor(*, uow: UnitOfWork, clock: Clock, actor: Actor) -> dict[str, Any]:
     """The leads report (JSON-ready) over every opened section: network, red flags, signals and risks."""
     now = clock.now()
     _ensure_reader(actor)
@@ -151,7 +149,7 @@ class SupervisionOverview:
     per_signal: dict[str, int]
 
 
-def supervision_overview(*, uow: SqlUnitOfWork, actor: Actor) -> SupervisionOverview:
+def supervision_overview(*, uow: UnitOfWork, actor: Actor) -> SupervisionOverview:
     """Warnings per section and per signal code, and the risk score of each opened section."""
     _ensure_reader(actor)
     with uow:

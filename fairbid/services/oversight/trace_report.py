@@ -17,8 +17,8 @@ from fairbid.domain.actor import Actor, Role
 from fairbid.domain.errors import NotFound, NotPermitted
 from fairbid.domain.section import SectionStatus
 from fairbid.ledger.chain import StoredEntry
+from fairbid.ports import UnitOfWork
 from fairbid.services.shared.participation import expert_names_visible
-from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = ["DECISIONS", "Draw", "Finding", "MachineShare", "TraceEvent", "TraceReport", "trace_report"]
 
@@ -179,7 +179,7 @@ def _share(events: Iterable[TraceEvent]) -> MachineShare:
     return MachineShare(counts["me"], counts["pe"], counts["md"], counts["pd"])
 
 
-def trace_report(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> TraceReport:
+def trace_report(section_id: str, *, uow: UnitOfWork, actor: Actor) -> TraceReport:
     """The trace report of a section.
 
     The centre and the supervisor read it at any time; everyone else once the evaluation is over (candidates

@@ -16,8 +16,7 @@ from fairbid.domain.errors import Duplicate, InvalidInput, NotAuthenticated, Not
 from fairbid.domain.party import Organisation, User
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ledger.snapshot import SubjectType
-from fairbid.ports import Clock, RandomSource
-from fairbid.store.uow import SqlUnitOfWork
+from fairbid.ports import Clock, RandomSource, UnitOfWork
 
 __all__ = [
     "CreateUser",
@@ -59,7 +58,7 @@ class RegisterOrganisation:
     region: str | None = None
 
 
-def register_organisation(cmd: RegisterOrganisation, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> Organisation:
+def register_organisation(cmd: RegisterOrganisation, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> Organisation:
     """Register an organisation; the credit code must pass GB 32100-2015 and be new."""
     now = clock.now()
     code = validate_credit_code(cmd.credit_code)
@@ -94,7 +93,7 @@ class CreateUser:
     organisation_id: str | None = None
 
 
-def create_user(cmd: CreateUser, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> User:
+def create_user(cmd: CreateUser, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> User:
     """Create an account in one role; every role but the public belongs to an organisation."""
     now = clock.now()
     if len(cmd.password) < MIN_PASSWORD_LENGTH:
@@ -160,7 +159,7 @@ def _decoy_hash() -> str:
     return hash_password("decoy password, never a user's")
 
 
-def _refuse_if_throttled(uow: SqlUnitOfWork, key: str, *, most: int, what: str, now: datetime) -> None:
+def _refuse_if_throttled(uow: UnitOfWork, key: str, *, most: int, what: str, now: datetime) -> None:
     recent = uow.users.sign_in_failures(key, since=now - SIGN_IN_WINDOW)
     if len(recent) >= most:
         retry = recent[-most] + SIGN_IN_WINDOW
@@ -170,7 +169,7 @@ def _refuse_if_throttled(uow: SqlUnitOfWork, key: str, *, most: int, what: str, 
         )
 
 
-def sign_in(cmd: SignIn, *, uow: SqlUnitOfWork, clock: Clock, random: RandomSource) -> IssuedToken:
+def sign_in(cmd: SignIn, *, uow: UnitOfWork, clock: Clock, random: RandomSource) -> IssuedToken:
     """Check the password and issue an expiring bearer token (stored only as its digest).
 
     After ``MAX_FAILED_SIGN_INS`` failures for a user name within ``SIGN_IN_WINDOW`` further attempts are
@@ -213,7 +212,7 @@ def sign_in(cmd: SignIn, *, uow: SqlUnitOfWork, clock: Clock, random: RandomSour
     return IssuedToken(token=token, user=user, expires_in=int(cmd.lifetime.total_seconds()))
 
 
-def authenticate(token: str, *, uow: SqlUnitOfWork, clock: Clock) -> User:
+def authenticate(token: str, *, uow: UnitOfWork, clock: Clock) -> User:
     """The user behind a bearer token, if the token is known, unexpired and not revoked."""
     now = clock.now()
     with uow:
@@ -234,7 +233,7 @@ def authenticate(token: str, *, uow: SqlUnitOfWork, clock: Clock) -> User:
         return user
 
 
-def revoke_token(token: str, *, uow: SqlUnitOfWork, clock: Clock) -> None:
+def revoke_token(token: str, *, uow: UnitOfWork, clock: Clock) -> None:
     """Sign out: the token stops working at once."""
     now = clock.now()
     with uow:

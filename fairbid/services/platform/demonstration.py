@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fairbid.domain.errors import InvalidInput
-from fairbid.store.uow import SqlUnitOfWork
+from fairbid.ports import UnitOfWork
 
 __all__ = ["DEMONSTRATION", "allow_simulated_clock"]
 
@@ -17,7 +17,7 @@ DEMONSTRATION = "demonstration"
 _PURPOSE = "purpose"
 
 
-def allow_simulated_clock(*, uow: SqlUnitOfWork, now: datetime) -> None:
+def allow_simulated_clock(*, uow: UnitOfWork, now: datetime) -> None:
     """Let a simulated or accelerated clock run on this database, or refuse.
 
     A database marked for demonstration may; an empty one becomes one (``fairbid demo``, ``fairbid serve

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from fairbid.crypto.digest import canonical_json, sm3, sm3_hex
-from fairbid.crypto.draw import draw_k
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.award import savings_rate
 from fairbid.domain.bid import BidStatus, reject_undecrypted
+from fairbid.domain.bid.opening import OpeningRecord
 from fairbid.domain.section import Action, DueEvent, Section, apply_transition, due_events, next_check
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ledger.snapshot import SubjectType, bid_snapshot, candidate_snapshot, section_snapshot
-from fairbid.ports import Clock, UploadsInCheck
-from fairbid.services.oversight.collusion import screen_within
-from fairbid.store.rows import OpeningRecordRow
-from fairbid.store.uow import SqlUnitOfWork
+from fairbid.ports import Clock, UnitOfWork, UploadsInCheck
+from fairbid.services.shared.screening import screen_within
+from fairbid.services.shared.terms import drawn_k, pinned_k_values
 
 __all__ = ["MIN_BIDS_TO_OPEN", "AdvanceResult", "advance_clock", "compute_beacon", "due_section_ids"]
 
@@ -43,7 +43,7 @@ def compute_beacon(seed: bytes, envelope_digests: list[str], section_id: str) ->
     return sm3(seed + ordered + section_id.encode("utf-8"))
 
 
-def due_section_ids(*, uow: SqlUnitOfWork, clock: Clock) -> list[str]:
+def due_section_ids(*, uow: UnitOfWork, clock: Clock) -> list[str]:
     """Sections whose stored ``next_check`` has come (what the scheduler loop polls)."""
     now = clock.now()
     with uow:
@@ -53,7 +53,7 @@ def due_section_ids(*, uow: SqlUnitOfWork, clock: Clock) -> list[str]:
 def advance_clock(
     section_id: str,
     *,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     uploads: UploadsInCheck | None = None,
     opening_wait: timedelta = timedelta(0),
@@ -95,7 +95,7 @@ def _opening_waits(
     return in_check
 
 
-def _apply(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime, cut_off: int) -> Action:
+def _apply(uow: UnitOfWork, section: Section, event: DueEvent, now: datetime, cut_off: int) -> Action:
     match event.action:
         case Action.START_BIDDING:
             apply_transition(section, Action.START_BIDDING, actor=CHRONOGRAPH, now=now)
@@ -114,7 +114,7 @@ def _apply(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime,
 
 
 def _log(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     section: Section,
     action: LedgerAction,
     event: DueEvent,
@@ -132,7 +132,7 @@ def _log(
     )
 
 
-def _open_bids(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime, cut_off: int) -> Action:
+def _open_bids(uow: UnitOfWork, section: Section, event: DueEvent, now: datetime, cut_off: int) -> Action:
     """At the deadline: fewer than three bids fails the section (流标); otherwise open and reveal the beacon.
 
     Opening appends the section's sealed entries (submissions, replacements, withdrawals) to the ledger; a
@@ -163,7 +163,8 @@ def _open_bids(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datet
     digests = sorted(b.envelope_digest for b in sealed)
     beacon = compute_beacon(bytes.fromhex(seed_hex), digests, section.id)
     section.beacon = beacon.hex()
-    k = draw_k(beacon, section.k_values)
+    k_values = pinned_k_values(uow, section)
+    k = drawn_k(section, k_values)
     uow.record(
         actor=CHRONOGRAPH,
         action=LedgerAction.BEACON_REVEALED,
@@ -175,8 +176,8 @@ def _open_bids(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datet
             "envelope_digests": digests,
             "beacon": section.beacon,
             "formula": "SM3(seed || sorted envelope digests || section id)",
-            "k_values": [str(v) for v in section.k_values],
-            "k": str(k),
+            "k_values": [str(v) for v in k_values],
+            "k": None if k is None else str(k),
         },
         now=now,
     )
@@ -185,7 +186,7 @@ def _open_bids(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datet
     return Action.OPEN_BIDS
 
 
-def _close_decryption(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime) -> None:
+def _close_decryption(uow: UnitOfWork, section: Section, event: DueEvent, now: datetime) -> None:
     """At the window's close: reject what was not decrypted, publish the opening record (开标记录)."""
     bids = uow.bids.in_section(section.id)
     for bid in bids:
@@ -206,7 +207,7 @@ def _close_decryption(uow: SqlUnitOfWork, section: Section, event: DueEvent, now
         "bid_deadline": section.schedule.bid_deadline.isoformat(),
         "ceiling_price": str(section.ceiling_price),
         "beacon": section.beacon,
-        "k": str(draw_k(bytes.fromhex(section.beacon or ""), section.k_values)),
+        "k": _k_text(drawn_k(section, pinned_k_values(uow, section))),
         "bids": [
             {
                 "bidder": orgs[b.bidder_id].name,
@@ -224,7 +225,7 @@ def _close_decryption(uow: SqlUnitOfWork, section: Section, event: DueEvent, now
         ],
     }
     digest = sm3_hex(canonical_json(content))
-    uow.openings.put(OpeningRecordRow(section_id=section.id, published_at=now, content=content, digest=digest))
+    uow.openings.put(OpeningRecord(section_id=section.id, published_at=now, content=content, digest=digest))
     apply_transition(section, Action.CLOSE_DECRYPTION, actor=CHRONOGRAPH, now=now)
     uow.record(
         actor=CHRONOGRAPH,
@@ -239,11 +240,10 @@ def _close_decryption(uow: SqlUnitOfWork, section: Section, event: DueEvent, now
     screen_within(uow, section.id, now=now)
 
 
-def _award(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime) -> None:
+def _award(uow: UnitOfWork, section: Section, event: DueEvent, now: datetime) -> None:
     """Publicity over with no objection pending: rank 1 wins (条例 第五十五条, state-funded)."""
     candidates = uow.candidates.in_section(section.id)
-    winner = candidates[0]
-    winner.awarded_at = now
+    winner = uow.candidates.mark_awarded(section.id, candidates[0].rank, at=now)
     rate = savings_rate(section.ceiling_price, winner.price)
     apply_transition(section, Action.AWARD, actor=CHRONOGRAPH, now=now)
     uow.record(
@@ -262,3 +262,7 @@ def _award(uow: SqlUnitOfWork, section: Section, event: DueEvent, now: datetime)
         now=now,
     )
     _log(uow, section, LedgerAction.SECTION_AWARDED, event, now, {"winner": winner.bidder_id})
+
+
+def _k_text(k: Decimal | None) -> str | None:
+    return None if k is None else str(k)

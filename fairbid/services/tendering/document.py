@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from fairbid.documents.check import check_form
-from fairbid.documents.form import TenderForm
+from fairbid.documents.form import TenderForm, to_terms
 from fairbid.documents.render import RenderedDocument, render_document
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.errors import InvalidInput, InvalidTransition, NotFound, NotPermitted
@@ -26,13 +26,11 @@ from fairbid.domain.section import (
     apply_transition,
     validate_schedule,
 )
+from fairbid.domain.section.document import DocumentVersion
 from fairbid.ledger.chain import LedgerAction
-from fairbid.ledger.snapshot import SubjectType, section_snapshot
-from fairbid.ports import Clock
-from fairbid.services.tendering.section import get_section
-from fairbid.store.blob import LocalBlobStore
-from fairbid.store.rows import DocumentRow
-from fairbid.store.uow import SqlUnitOfWork
+from fairbid.ledger.snapshot import SubjectType, section_snapshot, terms_digest
+from fairbid.ports import BlobStore, Clock, UnitOfWork
+from fairbid.services.tendering.section import get_section, pin_terms
 
 __all__ = [
     "AmendOutcome",
@@ -71,7 +69,7 @@ def finding_json(f: Finding) -> dict[str, object]:
     return out
 
 
-def _ensure_preparer(uow: SqlUnitOfWork, section_id: str, actor: Actor, what: str) -> None:
+def _ensure_preparer(uow: UnitOfWork, section_id: str, actor: Actor, what: str) -> None:
     """Refuse early, before any rendering work, unless ``actor`` prepares this section."""
     with uow:
         section = uow.sections.get(section_id)
@@ -86,10 +84,10 @@ def check_section_document(
     form: TenderForm,
     section_id: str,
     *,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     actor: Actor,
-    blobs: LocalBlobStore,
+    blobs: BlobStore,
 ) -> CheckOutcome:
     """Check ``form`` for a draft section; if nothing blocks, render and store the document and mark it checked.
 
@@ -133,14 +131,17 @@ def check_section_document(
                 uow, blobs, rendered, section_id=section.id, version_no=version_no, kind="tender_document", now=now
             )
             section.document_digest = rendered.pdf.sm3
+            terms = to_terms(form)
+            uow.terms.add(section.id, version_no, terms, digest=terms_digest(terms), now=now)
             payload["version_no"] = version_no
             payload["files"] = files
+            payload["terms_sm3"] = terms_digest(terms)
             uow.record(
                 actor=actor,
                 action=LedgerAction.DOCUMENT_VERSION_ADDED,
                 subject_type=SubjectType.SECTION,
                 subject_id=section.id,
-                payload={"version_no": version_no, "files": payload["files"]},
+                payload={"version_no": version_no, "files": payload["files"], "terms_sm3": terms_digest(terms)},
                 now=now,
             )
             uow.sections.save(section)
@@ -171,10 +172,10 @@ def amend_section_document(
     section_id: str,
     *,
     affects_preparation: bool,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     actor: Actor,
-    blobs: LocalBlobStore,
+    blobs: BlobStore,
 ) -> AmendOutcome:
     """Issue a clarification or amendment (澄清/修改) as a new checked version of the tender document.
 
@@ -202,6 +203,10 @@ def amend_section_document(
                 f"{section.status}."
             )
         old_deadline = section.schedule.bid_deadline
+        terms = to_terms(form)
+        terms_changed = section.terms_digest != terms_digest(terms)
+        # changed evaluation terms always affect how bids are prepared
+        affects_preparation = affects_preparation or terms_changed
         wanted = max(form.schedule.bid_deadline.astimezone(UTC), old_deadline)
         required = amended_deadline(wanted, issued_at=now, affects_preparation=affects_preparation).astimezone(UTC)
         new_deadline = max(wanted, required)
@@ -214,6 +219,9 @@ def amend_section_document(
             uow, blobs, rendered, section_id=section.id, version_no=version_no, kind="amendment", now=now
         )
         section.document_digest = rendered.pdf.sm3
+        uow.terms.add(section.id, version_no, terms, digest=terms_digest(terms), now=now)
+        if terms_changed:  # the amendment's terms replace the published ones
+            pin_terms(uow, section, terms, actor=actor, now=now, version_no=version_no)
         uow.sections.save(section)
         uow.record(
             actor=actor,
@@ -228,6 +236,7 @@ def amend_section_document(
                 "bid_deadline_before": old_deadline.isoformat(),
                 "bid_deadline_after": new_deadline.isoformat(),
                 "findings": [finding_json(f) for f in findings],
+                "terms_sm3": terms_digest(terms),
             },
             snapshot=section_snapshot(section),
             now=now,
@@ -237,8 +246,8 @@ def amend_section_document(
 
 
 def _store_rendered(
-    uow: SqlUnitOfWork,
-    blobs: LocalBlobStore,
+    uow: UnitOfWork,
+    blobs: BlobStore,
     rendered: RenderedDocument,
     *,
     section_id: str,
@@ -250,7 +259,7 @@ def _store_rendered(
     for f in rendered.files():
         digest = blobs.put(io.BytesIO(f.content))[0]
         uow.documents.add(
-            DocumentRow(
+            DocumentVersion(
                 id=str(uuid.uuid4()),
                 section_id=section_id,
                 version_no=version_no,
@@ -276,7 +285,7 @@ class DocumentFile:
     created_at: datetime
 
 
-def list_section_documents(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> list[DocumentFile]:
+def list_section_documents(section_id: str, *, uow: UnitOfWork, actor: Actor) -> list[DocumentFile]:
     """Every version of a section's tender document; public once published, drafts only to their preparers."""
     section = get_section(section_id, uow=uow, actor=actor)
     with uow:
@@ -285,7 +294,7 @@ def list_section_documents(section_id: str, *, uow: SqlUnitOfWork, actor: Actor)
 
 
 def find_section_document(
-    section_id: str, version_no: int, filename: str, *, uow: SqlUnitOfWork, actor: Actor
+    section_id: str, version_no: int, filename: str, *, uow: UnitOfWork, actor: Actor
 ) -> DocumentFile:
     """One file of one version, if ``actor`` may see the section; its bytes are in the blob store by digest."""
     for doc in list_section_documents(section_id, uow=uow, actor=actor):

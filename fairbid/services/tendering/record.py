@@ -10,8 +10,8 @@ from typing import Any
 from fairbid.domain.actor import Actor
 from fairbid.domain.award import savings_rate
 from fairbid.domain.section import Section
+from fairbid.ports import UnitOfWork
 from fairbid.services.tendering.section import get_section
-from fairbid.store.uow import SqlUnitOfWork
 
 __all__ = ["CandidateLine", "SectionRecord", "TimelineEntry", "section_record", "section_timeline"]
 
@@ -35,7 +35,7 @@ class SectionRecord:
     savings_rate_baseline: str = "ceiling price (最高投标限价)"
 
 
-def section_record(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> SectionRecord:
+def section_record(section_id: str, *, uow: UnitOfWork, actor: Actor) -> SectionRecord:
     """Everything public about a section; nothing about bids before the opening (招标投标法 第二十二条)."""
     section = get_section(section_id, uow=uow, actor=actor)
     with uow:
@@ -49,7 +49,7 @@ def section_record(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> Sect
     winner = next((c for c in lines if c.awarded_at is not None), None)
     return SectionRecord(
         section=section,
-        opening_record=None if rec is None else rec.content,
+        opening_record=None if rec is None else dict(rec.content),
         opening_record_digest=None if rec is None else rec.digest,
         candidates=lines,
         savings_rate_percent=None if winner is None else savings_rate(section.ceiling_price, winner.price),
@@ -65,7 +65,7 @@ class TimelineEntry:
     machine: bool
 
 
-def section_timeline(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> list[TimelineEntry]:
+def section_timeline(section_id: str, *, uow: UnitOfWork, actor: Actor) -> list[TimelineEntry]:
     """Every ledger entry about the section, its bids, record and candidates, in order (全程留痕)."""
     section = get_section(section_id, uow=uow, actor=actor)
     with uow:

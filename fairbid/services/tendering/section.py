@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from fairbid.crypto.digest import sm3_hex
 from fairbid.domain.actor import Actor, Role
-from fairbid.domain.errors import Duplicate, InvalidInput, NotFound, NotPermitted
+from fairbid.domain.errors import Duplicate, InvalidInput, InvalidTransition, NotFound, NotPermitted
 from fairbid.domain.party import Project
 from fairbid.domain.section import (
     Action,
@@ -18,10 +19,11 @@ from fairbid.domain.section import (
     apply_transition,
     validate_schedule,
 )
+from fairbid.domain.terms import TenderTerms
+from fairbid.domain.terms.codec import terms_to_json
 from fairbid.ledger.chain import LedgerAction
-from fairbid.ledger.snapshot import SubjectType, section_snapshot
-from fairbid.ports import Clock, RandomSource
-from fairbid.store.uow import SqlUnitOfWork
+from fairbid.ledger.snapshot import SubjectType, section_snapshot, terms_digest, terms_snapshot
+from fairbid.ports import Clock, RandomSource, UnitOfWork
 
 __all__ = [
     "CreateProject",
@@ -31,6 +33,7 @@ __all__ = [
     "create_section",
     "get_section",
     "list_sections",
+    "pin_terms",
     "publish_section",
     "sign_contract",
 ]
@@ -58,7 +61,7 @@ class CreateProject:
     agency_id: str | None = None
 
 
-def create_project(cmd: CreateProject, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> Project:
+def create_project(cmd: CreateProject, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> Project:
     """A tenderee (or its agency) opens a project (项目)."""
     now = clock.now()
     with uow:
@@ -98,17 +101,14 @@ class CreateSection:
     ceiling_price: Decimal
     schedule: Schedule
     state_funded: bool = True
-    k_values: tuple[Decimal, ...] = (Decimal("0.02"), Decimal("0.03"), Decimal("0.04"), Decimal("0.05"))
 
 
-def create_section(cmd: CreateSection, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> Section:
+def create_section(cmd: CreateSection, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> Section:
     """Create a draft section (标段) with its schedule; dates out of order are refused by field."""
     now = clock.now()
     validate_schedule(cmd.schedule)
     _money(cmd.estimated_price, "estimated_price")
     _money(cmd.ceiling_price, "ceiling_price")
-    if not cmd.k_values or any(not Decimal(0) <= k < Decimal(1) for k in cmd.k_values):
-        raise InvalidInput("k_values must be fractions in [0, 1), e.g. 0.03.", field="k_values")
     with uow:
         project = uow.projects.get(cmd.project_id)
         if actor.role not in _PREPARERS or actor.organisation_id not in (
@@ -130,7 +130,6 @@ def create_section(cmd: CreateSection, *, uow: SqlUnitOfWork, clock: Clock, acto
             tenderee_id=project.tenderee_id,
             agency_id=project.agency_id,
             state_funded=cmd.state_funded,
-            k_values=cmd.k_values,
         )
         uow.sections.add(section, now=now)
         uow.record(
@@ -146,9 +145,7 @@ def create_section(cmd: CreateSection, *, uow: SqlUnitOfWork, clock: Clock, acto
     return section
 
 
-def publish_section(
-    section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor, random: RandomSource
-) -> Section:
+def publish_section(section_id: str, *, uow: UnitOfWork, clock: Clock, actor: Actor, random: RandomSource) -> Section:
     """Publish a checked section; the platform commits to its secret seed, c = SM3(seed) (DESIGN §Sealed bids)."""
     now = clock.now()
     with uow:
@@ -161,6 +158,14 @@ def publish_section(
                 "The document sale start has already passed; move the schedule before publishing.",
                 field="schedule.sale_start",
             )
+        latest = uow.terms.latest(section.id)
+        if latest is None:
+            raise InvalidTransition(
+                f"Section {section.code} has no checked terms to pin; check its tender document again before "
+                "publishing."
+            )
+        version_no, terms, _ = latest
+        pin_terms(uow, section, terms, actor=actor, now=now, version_no=version_no)
         seed = random.token_bytes(32)
         uow.sections.set_seed(section.id, seed.hex())
         section.seed_commitment = sm3_hex(seed)
@@ -170,7 +175,11 @@ def publish_section(
             action=LedgerAction.SECTION_PUBLISHED,
             subject_type=SubjectType.SECTION,
             subject_id=section.id,
-            payload={"seed_commitment": section.seed_commitment, "document_digest": section.document_digest},
+            payload={
+                "seed_commitment": section.seed_commitment,
+                "document_digest": section.document_digest,
+                "terms_sm3": section.terms_digest,
+            },
             snapshot=section_snapshot(section),
             now=now,
         )
@@ -178,7 +187,25 @@ def publish_section(
     return section
 
 
-def cancel_section(section_id: str, reason: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> Section:
+def pin_terms(
+    uow: UnitOfWork, section: Section, terms: TenderTerms, *, actor: Actor, now: datetime, version_no: int
+) -> None:
+    """Pin ``terms`` as the ones the machine will run (评标办法固化): the section names their SM3 and the ledger
+    carries them whole, so anyone can recompute the evaluation from public data. Publication pins the checked
+    version; an amendment before the deadline pins its own (招标投标法 第二十三条)."""
+    section.terms_digest = terms_digest(terms)
+    uow.record(
+        actor=actor,
+        action=LedgerAction.TERMS_PINNED,
+        subject_type=SubjectType.TERMS,
+        subject_id=section.id,
+        payload={"version_no": version_no, "terms": terms_to_json(terms)},
+        snapshot=terms_snapshot(terms),
+        now=now,
+    )
+
+
+def cancel_section(section_id: str, reason: str, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> Section:
     """The tenderee cancels (终止招标) with a stated reason (条例 第三十一条)."""
     now = clock.now()
     if not reason.strip():
@@ -203,7 +230,7 @@ def cancel_section(section_id: str, reason: str, *, uow: SqlUnitOfWork, clock: C
     return section
 
 
-def sign_contract(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: Actor) -> Section:
+def sign_contract(section_id: str, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> Section:
     """Record the contract (within 30 days of the award notice, 招标投标法 第四十六条)."""
     now = clock.now()
     with uow:
@@ -225,7 +252,7 @@ def sign_contract(section_id: str, *, uow: SqlUnitOfWork, clock: Clock, actor: A
     return section
 
 
-def get_section(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> Section:
+def get_section(section_id: str, *, uow: UnitOfWork, actor: Actor) -> Section:
     """A section as ``actor`` may see it: drafts only to their preparers and the centre."""
     with uow:
         section = uow.sections.get(section_id)
@@ -236,7 +263,7 @@ def get_section(section_id: str, *, uow: SqlUnitOfWork, actor: Actor) -> Section
     return section
 
 
-def list_sections(*, uow: SqlUnitOfWork, actor: Actor) -> list[Section]:
+def list_sections(*, uow: UnitOfWork, actor: Actor) -> list[Section]:
     """Published sections for everyone; drafts too for the centre and the supervisor."""
     with uow:
         if actor.role in (Role.OPERATOR, Role.SUPERVISOR):

@@ -29,6 +29,9 @@
       const mine = v.sheets.find(s => s.bid_id === bid && s.expert_id === v.me);
       const form = el("form"); form.className = "bid"; form.dataset.bid = bid;
       form.append(el("h3", `Bid ${bid.slice(0, 8)} · price score ${v.price_scores[bid] ?? "—"}`));
+      const machine = el("ul"); machine.className = "objective";  // the machine's objective scores, with evidence
+      for (const o of v.objective[bid] ?? []) machine.append(el("li", `${o.item_id}: ${o.score} — ${o.evidence}`));
+      form.append(machine);
       for (const [item, name, min, max] of v.subjective_items) {
         const label = el("label", `${name} (${min}–${max}) `); const input = el("input");
         Object.assign(input, {name: item, type: "number", step: "0.01", min, max, required: true});

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from fairbid.domain.errors import InvalidInput
 from fairbid.domain.evaluation import (
     Adjustment,
-    BenchmarkMethod,
     BenchmarkRule,
+    BenchmarkTrim,
     BillLine,
     KMode,
     PricedBid,
@@ -22,7 +22,6 @@ from fairbid.domain.evaluation import (
     correct_line,
     correct_words,
     deviation_rate,
-    extremes_per_end,
     format_chinese_amount,
     lowest_price_table,
     parse_chinese_amount,
@@ -34,9 +33,26 @@ D = Decimal
 RULE = PriceScoreRule(full=D(30), above_per_point=D(1), below_per_point=D("0.5"))
 
 
+BANDS = BenchmarkRule(trims=(BenchmarkTrim(6, 1, 1), BenchmarkTrim(11, 2, 2), BenchmarkTrim(21, 3, 3)))
+"""A common local formula: from 6 bids drop one at each end, from 11 two, from 21 three."""
+
+
 @pytest.mark.parametrize(("n", "drop"), [(1, 0), (5, 0), (6, 1), (10, 1), (11, 2), (20, 2), (21, 3), (99, 3)])
-def test_extremes_per_end_follows_count_bands(n: int, drop: int) -> None:
-    assert extremes_per_end(n) == drop
+def test_the_trim_with_the_largest_threshold_met_applies(n: int, drop: int) -> None:
+    trim = BANDS.trim_for(n)
+    assert (0 if trim is None else trim.drop_low) == drop
+
+
+def test_a_trim_that_would_drop_every_bid_does_not_apply() -> None:
+    rule = BenchmarkRule(trims=(BenchmarkTrim(2, 1, 1),))
+    bench = benchmark_price({"a": D(100), "b": D(300)}, rule)
+    assert bench.value == D("200.00") and bench.removed_low == bench.removed_high == ()
+
+
+def test_bids_far_from_the_plain_mean_are_excluded_before_the_trim() -> None:
+    prices = {"a": D(100), "b": D(102), "c": D(98), "d": D(200)}  # plain mean 125: d is 60 % above
+    bench = benchmark_price(prices, BenchmarkRule(exclude_beyond=D("0.3")))
+    assert bench.excluded == ("d",) and bench.value == D("100.00")
 
 
 def test_benchmark_price_plain_mean() -> None:
@@ -47,7 +63,7 @@ def test_benchmark_price_plain_mean() -> None:
 
 def test_benchmark_price_trimmed_drops_one_each_end_for_six_bids() -> None:
     prices = {f"b{i}": D(100 + 10 * i) for i in range(6)}  # 100 … 150
-    bench = benchmark_price(prices, BenchmarkRule(BenchmarkMethod.TRIMMED_BY_COUNT))
+    bench = benchmark_price(prices, BANDS)
     assert bench.removed_low == ("b0",)
     assert bench.removed_high == ("b5",)
     assert bench.value == D("125.00")
@@ -55,7 +71,7 @@ def test_benchmark_price_trimmed_drops_one_each_end_for_six_bids() -> None:
 
 def test_benchmark_price_equal_extremes_removed_by_bid_id() -> None:
     prices = {"z": D(100), "a": D(100), "m": D(120), "n": D(130), "o": D(140), "p": D(140)}
-    bench = benchmark_price(prices, BenchmarkRule(BenchmarkMethod.TRIMMED_BY_COUNT))
+    bench = benchmark_price(prices, BANDS)
     assert bench.removed_low == ("a",)
     assert bench.removed_high == ("p",)
 

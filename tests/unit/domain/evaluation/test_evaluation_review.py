@@ -11,9 +11,9 @@ import pytest
 from fairbid.domain.errors import InvalidInput, NotPermitted, RuleViolation
 from fairbid.domain.evaluation import (
     BidFacts,
+    EvaluationMethod,
     Rank1Exception,
     RankEntry,
-    RankMethod,
     Requirements,
     TieBreak,
     confirm_check,
@@ -53,8 +53,19 @@ COMMITTEE = frozenset({"X1", "X2", "X3", "X4", "X5"})
 def test_review_bid_passes_compliant_bid_with_citations() -> None:
     review = review_bid(BID, REQ, now=NOW)
     assert review.passed
-    assert len(review.results) == 9
+    assert len(review.results) == 11
     assert all("条例" in r.citation for r in review.results)
+
+
+def test_review_checks_the_project_managers_grade_and_similar_contracts() -> None:
+    req = replace(REQ, pm_grades=frozenset({"一级"}), similar_count=2, similar_min_amount=D(500_000))
+    recent, old = NOW.date() - timedelta(days=300), NOW.date() - timedelta(days=4000)
+    bid = replace(BID, pm_grade="二级", similar_contracts=(("甲", D(600_000), recent), ("乙", D(900_000), old)))
+    since = NOW - timedelta(days=1826)
+    failed = {r.check_id for r in review_bid(bid, replace(req, similar_since=since), now=NOW).results if not r.passed}
+    assert failed == {"pm_grade", "similar_contracts"}
+    good = replace(bid, pm_grade="一级", similar_contracts=(("甲", D(600_000), recent), ("丙", D(500_000), recent)))
+    assert review_bid(good, replace(req, similar_since=since), now=NOW).passed
 
 
 @pytest.mark.parametrize(
@@ -124,7 +135,7 @@ def test_verdict_from_outsider_is_refused() -> None:
 
 def test_rank_bids_by_total_with_at_most_three_candidates() -> None:
     entries = [RankEntry(f"b{i}", D(100 + i), total=D(80 + i)) for i in range(5)]
-    ranking = rank_bids(entries, method=RankMethod.COMPREHENSIVE)
+    ranking = rank_bids(entries, method=EvaluationMethod.COMPREHENSIVE)
     assert [r.bid_id for r in ranking.rows] == ["b4", "b3", "b2", "b1", "b0"]
     assert ranking.candidates == ("b4", "b3", "b2")
 
@@ -136,30 +147,32 @@ def test_rank_bids_ties_go_to_lower_price_then_technical_then_stated_rule() -> N
         RankEntry("c", D(100), total=D(90), technical=D(45), stated=D(1)),
         RankEntry("d", D(100), total=D(90), technical=D(45), stated=D(2)),
     ]
-    ranking = rank_bids(entries, method=RankMethod.COMPREHENSIVE)
+    ranking = rank_bids(entries, method=EvaluationMethod.COMPREHENSIVE)
     assert [r.bid_id for r in ranking.rows] == ["b", "d", "c", "a"]
     assert ranking.rows[0].decided_by == TieBreak.STATED_RULE.value
 
 
 def test_rank_bids_lowest_price_method_orders_ascending() -> None:
     entries = [RankEntry("a", D(120)), RankEntry("b", D(100)), RankEntry("c", D(110))]
-    assert rank_bids(entries, method=RankMethod.LOWEST_PRICE).candidates == ("b", "c", "a")
+    assert rank_bids(entries, method=EvaluationMethod.LOWEST_EVALUATED_PRICE).candidates == ("b", "c", "a")
 
 
 def test_rank_bids_unbreakable_tie_is_never_drawn_by_lot() -> None:
     entries = [RankEntry("a", D(100), total=D(90)), RankEntry("b", D(100), total=D(90))]
     with pytest.raises(RuleViolation, match="never broken by lot") as caught:
-        rank_bids(entries, method=RankMethod.COMPREHENSIVE, tie_breaks=(TieBreak.LOWER_PRICE,))
+        rank_bids(entries, method=EvaluationMethod.COMPREHENSIVE, tie_breaks=(TieBreak.LOWER_PRICE,))
     assert "第八条" in caught.value.citation
 
 
 def test_rank_bids_refuses_more_than_three_candidates() -> None:
     with pytest.raises(RuleViolation, match="1 to 3"):
-        rank_bids([RankEntry("a", D(1))], method=RankMethod.LOWEST_PRICE, candidates=4)
+        rank_bids([RankEntry("a", D(1))], method=EvaluationMethod.LOWEST_EVALUATED_PRICE, candidates=4)
 
 
 def test_select_winner_state_funded_takes_first_remaining() -> None:
-    ranking = rank_bids([RankEntry(b, D(p)) for b, p in (("a", 1), ("b", 2), ("c", 3))], method=RankMethod.LOWEST_PRICE)
+    ranking = rank_bids(
+        [RankEntry(b, D(p)) for b, p in (("a", 1), ("b", 2), ("c", 3))], method=EvaluationMethod.LOWEST_EVALUATED_PRICE
+    )
     assert select_winner(ranking, state_funded=True) == "a"
     with pytest.raises(RuleViolation, match="first remaining candidate"):
         select_winner(ranking, state_funded=True, chosen="b")

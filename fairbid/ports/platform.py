@@ -1,4 +1,4 @@
-"""The ports services depend on. ``store/`` and ``fairbid.clock`` implement them; tests use fakes."""
+"""The platform's adapters: the clock, randomness, blob storage, and the uploads still being checked."""
 
 from __future__ import annotations
 
