@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from fairbid.domain.award.contract import check_performance_security_percent, contract_due_by
 from fairbid.domain.award.decision import AwardDecision
@@ -133,7 +133,8 @@ def build_award_notices(
     security = None
     if performance_security_percent is not None:
         check_performance_security_percent(performance_security_percent)
-        security = (winner.price * performance_security_percent / 100).quantize(_FEN, rounding=ROUND_HALF_UP)
+        # rounded down to the fen: rounding up could pass the 10 % cap (条例 第五十八条)
+        security = (winner.price * performance_security_percent / 100).quantize(_FEN, rounding=ROUND_DOWN)
     notice = AwardNotice(
         number,
         publicity.section_code,
