@@ -8,7 +8,7 @@ turns HTML into PDF with WeasyPrint (a CJK font through fontconfig; ``documents.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -16,10 +16,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from fairbid.domain.calendar import BEIJING
+from fairbid.domain.evaluation import format_chinese_amount
+
 __all__ = ["BEIJING", "TEMPLATE_ROOT", "beijing", "environment", "render", "render_pdf"]
 
 TEMPLATE_ROOT = Path(__file__).parent / "templates"
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has kept UTC+8 without summer time since 1991
 
 
 def beijing(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -31,6 +33,24 @@ def beijing(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def _money(value: Decimal) -> str:
     return f"{value:,.2f}元（{value / 10_000:,.4f}万元）"
+
+
+def _money_in_words(value: Decimal) -> str:
+    """An amount as a notice states it: figures and 大写 (人民币…元整)."""
+    return f"{value:,.2f}元（大写：人民币{format_chinese_amount(value)}）"
+
+
+def _yuan(value: Decimal) -> str:
+    return f"{value:,.2f}元"
+
+
+def _cn_deadline(value: datetime) -> str:
+    """A period's end as the law writes it: midnight is 24时 of the day before (民法典 第二百零三条)."""
+    local = value.astimezone(BEIJING)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        day = (local - timedelta(days=1)).date()
+        return f"{day.year}年{day.month}月{day.day}日24时00分"
+    return _cn_datetime(value)
 
 
 def _plain(value: Decimal) -> str:
@@ -58,7 +78,16 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=_money, plain=_plain, cn_datetime=_cn_datetime, cn_date=_cn_date, beijing=beijing)
+    env.filters.update(
+        money=_money,
+        money_in_words=_money_in_words,
+        yuan=_yuan,
+        plain=_plain,
+        cn_datetime=_cn_datetime,
+        cn_deadline=_cn_deadline,
+        cn_date=_cn_date,
+        beijing=beijing,
+    )
     return env
 
 

@@ -19,6 +19,7 @@ from fairbid.crypto.envelope import seal_envelope, unwrap_content_key
 from fairbid.crypto.key import PrivateKey, generate_key
 from fairbid.documents.form import TenderForm
 from fairbid.domain.actor import Actor, Role
+from fairbid.domain.calendar import BEIJING
 from fairbid.domain.credit_code import check_character
 from fairbid.domain.section import Schedule, Section, SectionKind
 from fairbid.services.bidding.bid import (
@@ -33,7 +34,6 @@ from fairbid.services.evaluation.session import EvaluationResult, evaluate_secti
 from fairbid.services.parties.accounts import CreateUser, RegisterOrganisation, create_user, register_organisation
 from fairbid.services.tendering.chronograph import advance_clock
 from fairbid.services.tendering.section import CreateProject, CreateSection, create_project, create_section
-from fairbid.templating import BEIJING
 
 SETUP = Actor(role=Role.MACHINE, job="test-setup")
 _counter = itertools.count(1)

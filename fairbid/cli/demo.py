@@ -27,6 +27,7 @@ from fairbid.crypto.key import PrivateKey, generate_key
 from fairbid.crypto.payload import AttachmentSource
 from fairbid.documents.prefill import prefilled_form
 from fairbid.domain.actor import Actor, Role
+from fairbid.domain.calendar import BEIJING
 from fairbid.domain.credit_code import check_character
 from fairbid.domain.rules import FACT_RULES, TEXT_RULES
 from fairbid.domain.section import Schedule, SectionKind
@@ -53,7 +54,6 @@ from fairbid.services.tendering.section import (
     sign_contract,
 )
 from fairbid.settings import Settings
-from fairbid.templating import BEIJING
 
 __all__ = ["DemoResult", "run_demo"]
 

@@ -18,9 +18,9 @@ import typer
 
 from fairbid.documents import check_document_text, check_form, extract_text, parse_form, render_document
 from fairbid.documents.form import TenderForm, TenderFormInvalid
+from fairbid.domain.calendar import BEIJING
 from fairbid.domain.errors import InvalidInput
 from fairbid.domain.rules import Finding, Severity, blocking
-from fairbid.domain.rules.timeline import CHINA
 
 __all__ = ["app"]
 
@@ -47,7 +47,7 @@ OnOpt = Annotated[
 
 
 def _day(on: datetime | None) -> date:
-    return on.date() if on is not None else datetime.now(CHINA).date()
+    return on.date() if on is not None else datetime.now(BEIJING).date()
 
 
 def _bad_input(message: str) -> NoReturn:

@@ -1,5 +1,15 @@
-"""Tender documents (招标文件): the form, its facts, rendering to HTML/DOCX/PDF and text extraction."""
+"""Tender documents (招标文件): the form, its facts, rendering to HTML/DOCX/PDF and text extraction; the
+award's notices and publicity; the shipped data (divisions, the holiday calendar)."""
 
+from fairbid.documents.award import (
+    RenderedNotice,
+    publicity_html,
+    render_award_notice,
+    render_publicity,
+    render_result_announcement,
+    render_result_letter,
+)
+from fairbid.documents.calendar import load_working_calendar
 from fairbid.documents.check import check_form
 from fairbid.documents.clause_model import ClauseModel, load_clause_model
 from fairbid.documents.extract import extract_text
@@ -19,6 +29,7 @@ __all__ = [
     "ClauseModel",
     "RenderedDocument",
     "RenderedFile",
+    "RenderedNotice",
     "TenderForm",
     "TenderFormInvalid",
     "check_document_text",
@@ -29,9 +40,15 @@ __all__ = [
     "extract_text",
     "load_clause_model",
     "load_gazetteer",
+    "load_working_calendar",
     "missing_glyphs",
     "parse_form",
+    "publicity_html",
+    "render_award_notice",
     "render_document",
     "render_html",
+    "render_publicity",
+    "render_result_announcement",
+    "render_result_letter",
     "to_facts",
 ]

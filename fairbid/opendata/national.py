@@ -13,14 +13,14 @@ The sealed rule holds here too: no opening record, candidate or result for a sec
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal
 
+from fairbid.domain.calendar import BEIJING
 from fairbid.domain.quality import PartyRecord, TradingRecord
 
 __all__ = ["FIELDS", "TABLES", "national_rows"]
 
-_BEIJING = timezone(timedelta(hours=8))
 TABLES: Mapping[str, str] = {
     "GCJS_SECTION": "标段（包）",
     "GCJS_NOTICE": "招标公告与资格预审公告",
@@ -103,7 +103,7 @@ FIELDS: Mapping[str, Mapping[str, tuple[str, str]]] = {
 
 
 def _time(value: datetime | None) -> str:
-    return "" if value is None else value.astimezone(_BEIJING).strftime("%Y%m%d%H%M%S")
+    return "" if value is None else value.astimezone(BEIJING).strftime("%Y%m%d%H%M%S")
 
 
 def _wan(amount: Decimal | None) -> str:

@@ -20,8 +20,8 @@ from fairbid.documents import (
     extract_text,
     render_document,
 )
+from fairbid.domain.calendar import BEIJING
 from fairbid.domain.rules import Finding, Rule, blocking, check_text, rules
-from fairbid.domain.rules.timeline import CHINA
 
 __all__ = [
     "FindingOut",
@@ -128,7 +128,7 @@ class RuleOut(BaseModel):
 def _today(clock: ClockDep, on: date | None) -> date:
     if on is not None:
         return on
-    return clock.now().astimezone(CHINA).date()
+    return clock.now().astimezone(BEIJING).date()
 
 
 @router.post("/check", operation_id="check_tender_form")

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
+from fairbid.domain.calendar import BEIJING
 from fairbid.domain.credit.grade import GradingPolicy
 from fairbid.domain.credit.record import EXTERNAL_KINDS, ConductKind, ConductRecord
 from fairbid.domain.credit_code import validate_credit_code
@@ -36,7 +37,6 @@ from fairbid.domain.errors import InvalidInput
 
 __all__ = ["HEADERS", "ListImport", "ListProblem", "parse_external_list"]
 
-_BEIJING = timezone(timedelta(hours=8))
 HEADERS: dict[str, str] = {
     "名单": "list", "统一社会信用代码": "credit_code", "来源": "source", "文号": "reference",
     "决定日期": "decided_on", "有效期至": "valid_until", "禁止投标至": "debarred_until", "事由": "detail",
@@ -83,7 +83,7 @@ def _date(value: str, name: str) -> datetime:
         day = date.fromisoformat(value.strip())
     except ValueError:
         raise ValueError(f"{name} {value.strip()!r} is not a date YYYY-MM-DD") from None
-    return datetime.combine(day, time(0), tzinfo=_BEIJING)
+    return datetime.combine(day, time(0), tzinfo=BEIJING)
 
 
 def _end_of(value: str, name: str) -> datetime:

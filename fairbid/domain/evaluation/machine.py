@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from fairbid.domain.bid import Bid, BidStatus
+from fairbid.domain.calendar import beijing_date, years_before
 from fairbid.domain.errors import InvalidInput
 from fairbid.domain.evaluation.committee import EvaluationOutcome, MachineReview, PriceSummary, RankedRow
 from fairbid.domain.evaluation.model import BidScore, Rubric, RubricItem, ScoreSheet
@@ -61,7 +62,7 @@ def requirements(terms: TenderTerms, *, ceiling: Decimal, deadline: datetime) ->
         pm_grades=q.pm_grades,
         similar_count=0 if similar is None else similar.count,
         similar_min_amount=Decimal(0) if similar is None else similar.min_amount,
-        similar_since=None if similar is None else deadline - timedelta(days=365 * similar.within_years),
+        similar_since=None if similar is None else years_before(beijing_date(deadline), similar.within_years),
     )
 
 

@@ -1,7 +1,8 @@
 """Ranking and winning candidates (推荐中标候选人): tie-breaks stated in the tender, never by lot.
 
 条例 第五十三条: at most three candidates, ranked. 条例 第五十五条: in a state-funded project the
-first-ranked candidate wins unless a listed reason applies. 审查规则 第八条 (四) and 1117号 (二):
+first-ranked candidate wins unless a listed reason applies (``Rank1Exception`` and ``select_winner`` live in
+``domain.award.decision`` and are re-exported here). 审查规则 第八条 (四) and 1117号 (二):
 no candidate or winner is chosen by drawing lots (抽签、摇号、抓阄).
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from fairbid.domain.award.decision import Rank1Exception, select_winner
 from fairbid.domain.errors import InvalidInput, RuleViolation
 
 __all__ = [
@@ -146,51 +148,3 @@ def _order_tied(
         rule="tie-break",
         citation="审查规则 第八条 (四); 1117号 (二)",
     )
-
-
-class Rank1Exception(StrEnum):
-    """Reasons a state-funded project may pass over the first candidate (条例 第五十五条)."""
-
-    GAVE_UP = "gave_up"  # 放弃中标
-    CANNOT_PERFORM = "cannot_perform"  # 因不可抗力不能履行合同
-    NO_PERFORMANCE_SECURITY = "no_performance_security"  # 不按照招标文件要求提交履约保证金
-    VIOLATION_FOUND = "violation_found"  # 被查实存在影响中标结果的违法行为
-
-
-def select_winner(
-    ranking: Ranking,
-    *,
-    state_funded: bool,
-    chosen: str | None = None,
-    passed_over: dict[str, Rank1Exception] | None = None,
-) -> str:
-    """The winner among the candidates (定标).
-
-    State-funded (国有资金占控股或者主导地位): the first candidate not passed over for a listed reason
-    wins, in ranking order (条例 第五十五条). Otherwise the tenderee picks ``chosen`` among the candidates
-    (法 第四十条); it defaults to the first.
-    """
-    passed_over = passed_over or {}
-    unknown = set(passed_over) - set(ranking.candidates)
-    if unknown:
-        raise InvalidInput(f"{', '.join(sorted(unknown))} are not candidates.", field="passed_over")
-    remaining = [c for c in ranking.candidates if c not in passed_over]
-    if not remaining:
-        raise RuleViolation(
-            "Every candidate has been passed over; re-tender (条例 第五十五条).",
-            rule="T18",
-            citation="条例 第五十五条",
-        )
-    if state_funded:
-        if chosen is not None and chosen != remaining[0]:
-            raise RuleViolation(
-                f"In a state-funded project the first remaining candidate ({remaining[0]}) wins, not {chosen}.",
-                rule="T18",
-                citation="条例 第五十五条",
-            )
-        return remaining[0]
-    if chosen is None:
-        return remaining[0]
-    if chosen not in remaining:
-        raise InvalidInput(f"{chosen} is not an available candidate.", field="chosen")
-    return chosen

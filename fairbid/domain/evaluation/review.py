@@ -51,7 +51,7 @@ class Requirements:
     pm_grades: frozenset[str] = field(default_factory=frozenset)  # accepted PM certificate grades; empty: any
     similar_count: int = 0  # past contracts required (类似业绩), of at least ``similar_min_amount``
     similar_min_amount: Decimal = Decimal(0)
-    similar_since: datetime | None = None  # completed on or after this date
+    similar_since: date | None = None  # completed on or after this Beijing date (民法典 第二百零二条)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +153,7 @@ def review_bid(bid: BidFacts, req: Requirements, *, now: datetime) -> BidReview:
     missing_certs = req.certificates - bid.certificates
     missing_staff = req.staff - bid.staff
     grade_ok = not req.pm_grades or bid.pm_grade in req.pm_grades
-    since = None if req.similar_since is None else req.similar_since.date()
+    since = req.similar_since
     similar = [c for c in bid.similar_contracts if c[1] >= req.similar_min_amount and (since is None or c[2] >= since)]
     security_ok = bid.security_amount >= req.security_amount and (
         bid.security_valid_until is not None and bid.security_valid_until >= req.security_valid_until

@@ -5,7 +5,6 @@ payloads are :mod:`fairbid.domain.guarantee.message`; docs/guarantees.md describ
 """
 
 from fairbid.domain.guarantee.deposit import (
-    BEIJING,
     REFUND_DAYS,
     CashDeposit,
     DepositRefund,
@@ -45,7 +44,6 @@ from fairbid.domain.guarantee.rules import (
 )
 
 __all__ = [
-    "BEIJING",
     "CLAIM_CITATIONS",
     "FIELDS",
     "REFUND_DAYS",

@@ -16,14 +16,14 @@ difference of the two calendar dates in Beijing time (UTC+8, the centre's calend
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from fairbid.domain.calendar import BEIJING, WorkingCalendar, period_end
 from fairbid.domain.errors import InvalidInput
 from fairbid.domain.guarantee.rules import GuaranteeCheck, OpeningTerms
 
 __all__ = [
-    "BEIJING",
     "REFUND_DAYS",
     "CashDeposit",
     "DepositRefund",
@@ -34,7 +34,6 @@ __all__ = [
     "refund_due_by",
 ]
 
-BEIJING = timezone(timedelta(hours=8))
 REFUND_DAYS = 5  # 条例 第五十七条 (after the contract) and 第三十五条 (after a withdrawal before the deadline)
 _FEN = Decimal("0.01")
 _REFUND_CITATION = "招标投标法实施条例 第五十七条; 中华人民共和国民法典 第二百零一条"
@@ -116,12 +115,15 @@ def refund_deposit(deposit: CashDeposit, *, refunded_at: datetime, terms: Intere
     )
 
 
-def refund_due_by(event_at: datetime) -> datetime:
+def refund_due_by(event_at: datetime, *, calendar: WorkingCalendar | None = None) -> datetime:
     """The latest refund time: five days after the written contract is signed (条例 第五十七条), or after the
     written notice of a withdrawal before the deadline is received (条例 第三十五条第一款); the period ends at
-    24:00 Beijing time of its last day (中华人民共和国民法典 第二百零一条、第二百零三条)."""
-    last_day = event_at.astimezone(BEIJING).date() + timedelta(days=REFUND_DAYS)
-    return datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=BEIJING)
+    24:00 Beijing time of its last day (中华人民共和国民法典 第二百零一条、第二百零三条), in UTC.
+
+    With the centre's ``calendar`` a last day that is a rest day moves to the next working day
+    (第二百零三条第一款); without one the five days are bare calendar days. Counted by
+    ``domain.calendar.period_end``."""
+    return period_end(event_at, REFUND_DAYS, calendar or WorkingCalendar.plain())
 
 
 def check_deposit(deposit: CashDeposit, terms: OpeningTerms, *, sub_account: str) -> tuple[GuaranteeCheck, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from fairbid.domain.rules.timeline import CHINA
+from fairbid.domain.calendar import BEIJING
 
 __all__ = ["AMENDMENT_NOTICE_DAYS", "PREQUALIFICATION_NOTICE_DAYS", "amended_deadline"]
 
@@ -36,8 +36,8 @@ def amended_deadline(
     if not affects_preparation:
         return deadline
     notice = PREQUALIFICATION_NOTICE_DAYS if prequalification else AMENDMENT_NOTICE_DAYS
-    local_deadline = deadline.astimezone(CHINA)
-    earliest = issued_at.astimezone(CHINA).date() + timedelta(days=notice)
+    local_deadline = deadline.astimezone(BEIJING)
+    earliest = issued_at.astimezone(BEIJING).date() + timedelta(days=notice)
     if local_deadline.date() >= earliest:
         return deadline
     return datetime.combine(earliest, local_deadline.timetz())

@@ -7,23 +7,23 @@ Days are calendar days (日) counted on China Standard Time dates; the first day
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal
 
+from fairbid.domain.calendar import BEIJING
 from fairbid.domain.rules.facts import Breach, FactRule, ProjectType, TenderFacts
 from fairbid.domain.rules.finding import Severity
 from fairbid.domain.rules.law import rule_of
 
 __all__ = ["TIMELINE_RULES", "days_between"]
 
-CHINA = timezone(timedelta(hours=8))
 _BLOCK, _WARN = Severity.BLOCK, Severity.WARN
 SECURITY_CAP = Decimal(800_000)  # 80万元 for works and goods (30号令 第三十七条, 27号令 第二十七条)
 
 
 def days_between(start: datetime, end: datetime) -> int:
     """Calendar days from ``start`` to ``end`` on Beijing dates, the first day not counted."""
-    return (end.astimezone(CHINA).date() - start.astimezone(CHINA).date()).days
+    return (end.astimezone(BEIJING).date() - start.astimezone(BEIJING).date()).days
 
 
 def _sale_period(f: TenderFacts) -> Iterator[Breach]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
+from fairbid.domain.calendar import beijing_date, years_before
 from fairbid.domain.terms.model import (
     CertificateTest,
     CreditGradeTest,
@@ -63,9 +64,11 @@ def _points(grades: tuple[GradePoints, ...], grade: str | None) -> Decimal:
 def similar_contracts_within(
     contracts: tuple[PastContract, ...], *, min_amount: Decimal, within_years: int, deadline: datetime
 ) -> tuple[PastContract, ...]:
-    """The contracts of at least ``min_amount`` completed within ``within_years`` before the bid deadline."""
-    start = (deadline - timedelta(days=365 * within_years + within_years // 4)).date()
-    return tuple(c for c in contracts if c.amount >= min_amount and start <= c.completed_on <= deadline.date())
+    """The contracts of at least ``min_amount`` completed within ``within_years`` before the bid deadline: from the
+    corresponding Beijing date that many years earlier to the deadline's day (民法典 第二百零二条)."""
+    end = beijing_date(deadline)
+    start = years_before(end, within_years)
+    return tuple(c for c in contracts if c.amount >= min_amount and start <= c.completed_on <= end)
 
 
 def score_objective(

@@ -61,7 +61,7 @@ def test_review_checks_the_project_managers_grade_and_similar_contracts() -> Non
     req = replace(REQ, pm_grades=frozenset({"一级"}), similar_count=2, similar_min_amount=D(500_000))
     recent, old = NOW.date() - timedelta(days=300), NOW.date() - timedelta(days=4000)
     bid = replace(BID, pm_grade="二级", similar_contracts=(("甲", D(600_000), recent), ("乙", D(900_000), old)))
-    since = NOW - timedelta(days=1826)
+    since = (NOW - timedelta(days=1826)).date()
     failed = {r.check_id for r in review_bid(bid, replace(req, similar_since=since), now=NOW).results if not r.passed}
     assert failed == {"pm_grade", "similar_contracts"}
     good = replace(bid, pm_grade="一级", similar_contracts=(("甲", D(600_000), recent), ("丙", D(500_000), recent)))

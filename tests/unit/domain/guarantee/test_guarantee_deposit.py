@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from fairbid.domain.calendar import BEIJING
 from fairbid.domain.errors import InvalidInput
 from fairbid.domain.guarantee import (
-    BEIJING,
     CashDeposit,
     InterestTerms,
     OpeningTerms,
