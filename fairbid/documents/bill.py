@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePath
 from typing import Any
@@ -47,6 +46,7 @@ from fairbid.documents.bill_line import (
     normalise,
 )
 from fairbid.documents.bill_xml import BILL_NAMESPACE, read_xml_bill
+from fairbid.documents.extract import ReadLimits, UnreadableFile, check_office_zip
 
 __all__ = ["BILL_NAMESPACE", "BillItem", "BillLimits", "BillProblem", "InvalidBill", "ParsedBill", "parse_bill"]
 
@@ -114,12 +114,11 @@ def _xlsx(data: bytes, limits: BillLimits) -> ParsedBill:
     from openpyxl import load_workbook  # reads its XML through defusedxml (a pinned dependency)
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(e.file_size for e in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        raise InvalidBill([BillProblem(0, "", "not an .xlsx file (not a zip archive)")]) from None
-    if unpacked > limits.max_unzipped_bytes:
-        raise InvalidBill([BillProblem(0, "", f"unpacks to more than {limits.max_unzipped_bytes >> 20} MB")])
+        check_office_zip(
+            data, ReadLimits(max_bytes=limits.max_bytes, max_unzipped_bytes=limits.max_unzipped_bytes), kind=".xlsx"
+        ).close()
+    except UnreadableFile as exc:
+        raise InvalidBill([BillProblem(0, "", exc.detail)]) from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:

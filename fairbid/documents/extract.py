@@ -28,7 +28,7 @@ __all__ = [
     "MAX_UPLOAD_BYTES",
     "ReadLimits",
     "UnreadableFile",
-    "check_docx_container",
+    "check_office_zip",
     "extract_text",
     "pdf_page_count",
 ]
@@ -81,33 +81,35 @@ def _txt(data: bytes) -> str:
     raise _fail("The text file is neither UTF-8 nor GB18030; save it as UTF-8 and upload it again.")
 
 
-def check_docx_container(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
-    """The .docx's zip, opened after checking it is a zip within the limits and its XML has no DTD.
+def check_office_zip(data: bytes, limits: ReadLimits, *, kind: str = ".docx") -> zipfile.ZipFile:
+    """An Office file's zip (``kind`` .docx or .xlsx), opened after checking it is a zip within the limits
+    and that none of its XML parts declares a DTD.
 
-    A genuine Word file never declares a DTD; refusing one keeps entity tricks away from every XML
-    parser that reads the file later (python-docx, mammoth).
+    Office programs never write a DTD; refusing one keeps entity tricks away from every XML parser that
+    reads the file later (python-docx, mammoth, openpyxl).
     """
     if data.startswith(_OLE):
-        raise _fail("The Word file is encrypted or in the old .doc format: save it unprotected as .docx.")
+        program = "Word" if kind == ".docx" else "Excel"
+        raise _fail(f"The {program} file is encrypted or in the old {kind[:-1]} format: save it unprotected as {kind}.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        raise _fail("The .docx file cannot be read (not a zip archive); it may be damaged.") from None
+        raise _fail(f"The {kind} file cannot be read (not a zip archive); it may be damaged.") from None
     if len(entries) > limits.max_zip_entries:
-        raise _fail(f"The .docx file has {len(entries)} parts, more than {limits.max_zip_entries}.")
+        raise _fail(f"The {kind} file has {len(entries)} parts, more than {limits.max_zip_entries}.")
     unpacked = sum(e.file_size for e in entries)
     if unpacked > limits.max_unzipped_bytes:
-        raise _fail(f"The .docx file unpacks to more than {limits.max_unzipped_bytes // (1024 * 1024)} MB.")
+        raise _fail(f"The {kind} file unpacks to more than {limits.max_unzipped_bytes // (1024 * 1024)} MB.")
     for entry in entries:
         if entry.filename.endswith((".xml", ".rels")):
             try:
                 with archive.open(entry) as part:
                     head = part.read(4096)
             except Exception:  # zipfile and zlib raise many kinds on a damaged archive
-                raise _fail(f"The .docx part {entry.filename} cannot be unpacked; the file may be damaged.") from None
+                raise _fail(f"The {kind} part {entry.filename} cannot be unpacked; the file may be damaged.") from None
             if b"<!DOCTYPE" in head.upper():
-                raise _fail("The .docx file declares a DTD, which Word never writes; it is refused.")
+                raise _fail(f"The {kind} file declares a DTD, which Office programs never write; it is refused.")
     return archive
 
 
@@ -152,7 +154,7 @@ def _part_text(xml: bytes) -> str:
 
 
 def _docx(data: bytes, limits: ReadLimits, budget: _Budget) -> str:
-    archive = check_docx_container(data, limits)
+    archive = check_office_zip(data, limits)
     names = [n for n in archive.namelist() if _PARTS.fullmatch(n)]
     if "word/document.xml" not in names:
         raise _fail("The .docx file has no document body (word/document.xml); it may be damaged.")

@@ -28,7 +28,7 @@ from typing import Any
 
 import nh3
 
-from fairbid.documents.extract import ReadLimits, UnreadableFile, check_docx_container, extract_text, pdf_page_count
+from fairbid.documents.extract import ReadLimits, UnreadableFile, check_office_zip, extract_text, pdf_page_count
 
 __all__ = ["ID_PREFIX", "AttachmentView", "ViewKind", "docx_to_html", "view_attachment"]
 
@@ -115,7 +115,7 @@ def docx_to_html(data: bytes, *, limits: ReadLimits | None = None) -> str:
         raise UnreadableFile("The uploaded file is empty.", field="file")
     if len(data) > limits.max_bytes:
         raise UnreadableFile(f"The file is larger than {limits.max_bytes // (1024 * 1024)} MB.", field="file")
-    archive = check_docx_container(data, limits)
+    archive = check_office_zip(data, limits)
     if "word/document.xml" not in archive.namelist():
         raise UnreadableFile("The .docx file has no document body; it may be damaged.", field="file")
     convert_image: Callable[[Any], dict[str, str]] = _Images()
