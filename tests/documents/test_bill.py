@@ -142,8 +142,10 @@ def test_malformed_files_give_typed_errors(data: bytes, message: str) -> None:
 
 
 def test_parsed_lines_feed_the_collusion_screen_and_the_corrections() -> None:
-    rows = [[n, f"0101010010{n:02}", f"项{n}", "", "m2", 10 + n, Decimal("3.5") + n, (10 + n) * (3.5 + n)]
-            for n in range(1, 7)]  # fmt: skip
+    rows = [
+        [n, f"0101010010{n:02}", f"项{n}", "", "m2", 10 + n, Decimal("3.5") + n, (10 + n) * (3.5 + n)]
+        for n in range(1, 7)
+    ]
     rows[2][7] = 999  # an arithmetic slip, copied into both bills
     a = parse_bill(_xlsx(_lines(*rows)), filename="a.xlsx")
     b = parse_bill(_xlsx(_lines(*rows)), filename="b.xlsx")

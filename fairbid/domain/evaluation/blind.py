@@ -9,9 +9,10 @@ GB 32100-2015 positions 9–17), and staff names.
 Search is on a normalised text: NFKC (full-width ``９１４３`` → ``9143``), case-folded, with whitespace,
 invisible format characters and typographic spacers (``·•・-_~*|/.``) removed, so ``某 某 公 司`` and
 ``某·某·公·司`` match ``某某公司``; spans point back into the original text. CJK punctuation (，、。) is
-kept, so words on both sides of a comma do not join. ASCII facts must stand alone (no letter or digit next
-to them). Facts too short to search safely, generic words, and facts that appear in ``common_text`` (the
-tender document, which every bidder may quote) are not searched and are listed in ``ignored``.
+kept, so words on both sides of a comma do not join. ASCII facts must stand alone in the original text
+(no letter or digit right next to them). Facts too short to search safely, generic words, and facts that
+appear in ``common_text`` (the tender document, which every bidder may quote) are not searched and are
+listed in ``ignored``.
 
 Which item of 条例 第五十一条: a mark of identity in a blind part breaks the tender document's substantive
 format requirement, read here as 条例 第五十一条第（六）项 (没有对招标文件的实质性要求和条件作出响应) [U]:
@@ -229,7 +230,7 @@ def find_identity_markers(
         searched.add(key)
         at = norm.find(key)
         while at >= 0:
-            if not key.isascii() or _standalone(norm, at, at + len(key)):
+            if not key.isascii() or _standalone(text, origin[at], origin[at + len(key) - 1] + 1):
                 found.append((at, at + len(key), kind, key))
             at = norm.find(key, at + 1)
     markers: list[IdentityMarker] = []
