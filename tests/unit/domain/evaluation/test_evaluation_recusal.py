@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fairbid.domain.credit_code import check_character
-from fairbid.domain.errors import InvalidInput, InvalidTransition, NotPermitted
+from fairbid.domain.errors import InvalidInput, InvalidTransition, NotFound, NotPermitted
+from fairbid.domain.evaluation.reading import ensure_may_read_bid, record_reading
 from fairbid.domain.evaluation.recusal import (
     RecusalGround,
     SeatKind,
@@ -182,3 +183,33 @@ def test_a_recusal_of_someone_without_an_accepted_seat_is_refused() -> None:
     )
     with pytest.raises(InvalidInput, match="not accepted"):
         apply_recusals(draw, [recusal])
+
+
+def test_reading_a_bid_needs_a_seat_a_declaration_and_an_open_session() -> None:
+    members = ["E1", "E2", "T1"]
+    fine = declare("E1", seat=SeatKind.EXPERT, members=members, bidders=BIDDER_LIST, recused=False, at=NOW)
+    gone = declare(
+        "E2",
+        seat=SeatKind.EXPERT,
+        members=members,
+        bidders=BIDDER_LIST,
+        recused=True,
+        ground=RecusalGround.NEAR_RELATIVE,
+        statement="近亲属",
+        at=NOW,
+    )
+    event = record_reading(
+        "E1",
+        "bid-a",
+        file_name="技术标.pdf",
+        file_sm3="AB" * 32,
+        at=NOW,
+        seated=members,
+        declarations=[fine, gone],
+        session_open=True,
+        shown_as="暗标03",
+    )
+    assert (event.member_id, event.bid_id, event.file_sm3, event.shown_as) == ("E1", "bid-a", "ab" * 32, "暗标03")
+    for who, open_ in (("E1", False), ("E2", True), ("T1", True), ("X9", True)):
+        with pytest.raises(NotFound, match="No such bid"):
+            ensure_may_read_bid(who, seated=members, declarations=[fine, gone], session_open=open_)
