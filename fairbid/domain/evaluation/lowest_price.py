@@ -6,8 +6,9 @@ For each valid bid, from the opening price (开标价):
    in each bill line the unit price prevails over the line total unless the unit price's decimal point is
    obviously misplaced, in which case the total prevails (12号令 第十九条); the corrected lines then prevail
    over a stated total that does not add up (the standard documents' practice [S]). The corrected price
-   binds the bidder once confirmed (30号令 第五十三条第二款 [U]); the service asks for that confirmation
-   as a clarification (``clarification``), whose answer is compared with the corrected terms.
+   binds the bidder once confirmed in writing, and a bidder who refuses it is rejected (标准施工招标文件
+   评标办法 3.1.3 [S]; 30号令 第五十三条 [U]); the service asks for that confirmation as a clarification
+   (``clarification``), whose answer is compared with the corrected terms.
 2. **Adjustments** (偏差折价): each deviation the committee found is priced by the rule the tender document
    states for it (12号令 第三十二条: the committee adjusts the prices "根据招标文件中规定的评标价格调整
    方法"; 第二十六条: minor deviations quantified by the document's standard). A rule is ``per_unit``
