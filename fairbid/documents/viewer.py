@@ -98,8 +98,11 @@ class _Images:
         alt = f"[image not shown: {content_type or 'unknown type'}]"
         if content_type not in _IMAGE_TYPES:
             return {"alt": alt}
-        with image.open() as stream:
-            data = stream.read(_MAX_IMAGE_BYTES + 1)
+        try:
+            with image.open() as stream:
+                data = stream.read(_MAX_IMAGE_BYTES + 1)
+        except Exception:  # a missing or damaged image part: show the rest of the document
+            return {"alt": "[image not shown: cannot be read]"}
         if len(data) > _MAX_IMAGE_BYTES or self.used + len(data) > _MAX_IMAGES_BYTES:
             return {"alt": "[image not shown: too large]"}
         self.used += len(data)

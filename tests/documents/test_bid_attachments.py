@@ -228,3 +228,19 @@ def test_damaged_docx_never_crashes(cut: int, flip: int) -> None:
         with contextlib.suppress(UnreadableFile):
             extract_text(blob, filename="a.docx")
         assert view_attachment(blob, filename="a.docx").kind in (ViewKind.HTML, ViewKind.DOWNLOAD)
+
+
+def test_docx_with_a_missing_image_part_still_converts() -> None:
+    doc = Document()
+    doc.add_paragraph("施工平面布置图如下：")
+    doc.add_paragraph().add_run().add_picture(io.BytesIO(_PNG))
+    buf = io.BytesIO()
+    doc.save(buf)
+    source = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if not info.filename.startswith("word/media/"):
+                target.writestr(info, source.read(info))
+    html = docx_to_html(out.getvalue())
+    assert "施工平面布置图" in html and "[image not shown: cannot be read]" in html
