@@ -47,9 +47,10 @@ class SeatStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     NO_ANSWER = "no_answer"  # did not answer within the time allowed
+    RECUSED = "recused"  # withdrew on a declared conflict of interest (法 第三十七条, 条例 第四十六条)
 
 
-_VACANT = frozenset({SeatStatus.DECLINED, SeatStatus.NO_ANSWER})
+_VACANT = frozenset({SeatStatus.DECLINED, SeatStatus.NO_ANSWER, SeatStatus.RECUSED})
 
 
 @dataclass(frozen=True, slots=True)
