@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from fairbid.crypto.digest import sm3
 
-__all__ = ["DOMAIN_TAG", "K_LABEL", "BeaconStream", "draw_k"]
+__all__ = ["DOMAIN_TAG", "K_LABEL", "BeaconStream", "compute_beacon", "draw_k"]
 
 DOMAIN_TAG = b"FAIRBID-DRAW-V1"
 K_LABEL = "benchmark-k"
@@ -103,3 +103,10 @@ def draw_k(beacon: bytes, k_values: Sequence[Decimal], *, label: str = K_LABEL) 
     if any(not isinstance(k, Decimal) for k in k_values):
         raise TypeError("K values must be Decimal")
     return k_values[BeaconStream(beacon, label).below(len(k_values))]
+
+
+def compute_beacon(seed: bytes, envelope_digests: Sequence[str], section_id: str) -> bytes:
+    """beacon = SM3(seed ‖ sorted bid digests ‖ section id) (DESIGN.md, "Sealed bids" step 5): fixed by the
+    platform's committed seed and every sealed bid, known to nobody before the opening."""
+    ordered = b"".join(bytes.fromhex(d) for d in sorted(envelope_digests))
+    return sm3(seed + ordered + section_id.encode("utf-8"))

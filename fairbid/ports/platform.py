@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import BinaryIO, Protocol
 
 __all__ = ["BlobStore", "Clock", "RandomSource", "UploadsInCheck"]
@@ -29,6 +30,15 @@ class BlobStore(Protocol):
         ...
 
     def put_bytes(self, data: bytes) -> str: ...
+
+    def adopt(self, path: Path, digest: str) -> None:
+        """Move a file already written under ``tmp_dir()`` (and hashed to ``digest``) into the store."""
+        ...
+
+    @property
+    def tmp_dir(self) -> Path:
+        """Where uploads are streamed before they are adopted (the same file system as the store)."""
+        ...
 
     def open(self, digest: str) -> BinaryIO: ...
 

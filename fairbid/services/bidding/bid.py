@@ -22,8 +22,7 @@ from fairbid.domain.errors import InvalidInput, InvalidKey, NotFound, NotPermitt
 from fairbid.domain.section import Section, SectionStatus
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ledger.snapshot import SubjectType, bid_snapshot
-from fairbid.ports import Clock, UnitOfWork
-from fairbid.store.blob import LocalBlobStore
+from fairbid.ports import BlobStore, Clock, UnitOfWork
 
 __all__ = [
     "BidView",
@@ -118,7 +117,7 @@ def submit_bid(
     uow: UnitOfWork,
     clock: Clock,
     actor: Actor,
-    blobs: LocalBlobStore,
+    blobs: BlobStore,
     platform_key: PrivateKey,
     max_bytes: int,
 ) -> BidView:
@@ -293,7 +292,7 @@ def decrypt_bid(
     uow: UnitOfWork,
     clock: Clock,
     actor: Actor,
-    blobs: LocalBlobStore,
+    blobs: BlobStore,
     max_plaintext_bytes: int,
 ) -> Bid:
     """At the opening, the bidder hands over its content key; the server opens and checks the envelope.

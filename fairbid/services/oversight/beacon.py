@@ -5,7 +5,7 @@ published opening record. What is recomputed, with nothing but SM3:
 
 1. the seed revealed at the opening against the commitment ``SM3(seed)`` published at publication;
 2. the envelope digests the beacon covers against the bids the ledger shows sealed at the deadline;
-3. ``beacon = SM3(seed ‖ sorted digests ‖ section id)`` (``chronograph.compute_beacon``) against the one
+3. ``beacon = SM3(seed ‖ sorted digests ‖ section id)`` (``crypto.draw.compute_beacon``) against the one
    revealed and the one in the opening record;
 4. K, drawn with ``fairbid.crypto.draw.draw_k`` from the beacon and the published K values, against the K
    revealed and the K in the opening record;
@@ -22,13 +22,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fairbid.crypto.digest import sm3_hex
-from fairbid.crypto.draw import draw_k
+from fairbid.crypto.draw import compute_beacon, draw_k
 from fairbid.domain.actor import Actor
 from fairbid.domain.errors import NotFound
 from fairbid.domain.section import Section
 from fairbid.ledger.chain import LedgerAction, StoredEntry, payload_digest
 from fairbid.ports import UnitOfWork
-from fairbid.services.tendering.chronograph import compute_beacon
 
 __all__ = ["BeaconVerification", "DrawCheck", "verify_beacon"]
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from fairbid.crypto.digest import canonical_json, sm3, sm3_hex
+from fairbid.crypto.digest import canonical_json, sm3_hex
+from fairbid.crypto.draw import compute_beacon
 from fairbid.domain.actor import Actor, Role
 from fairbid.domain.award import savings_rate
 from fairbid.domain.bid import BidStatus, reject_undecrypted
@@ -23,7 +24,7 @@ from fairbid.ports import Clock, UnitOfWork, UploadsInCheck
 from fairbid.services.shared.screening import screen_within
 from fairbid.services.shared.terms import drawn_k, pinned_k_values
 
-__all__ = ["MIN_BIDS_TO_OPEN", "AdvanceResult", "advance_clock", "compute_beacon", "due_section_ids"]
+__all__ = ["MIN_BIDS_TO_OPEN", "AdvanceResult", "advance_clock", "due_section_ids"]
 
 MIN_BIDS_TO_OPEN = 3  # 招标投标法 第二十八条, 条例 第四十四条 (T07)
 CHRONOGRAPH = Actor(role=Role.MACHINE, job="chronograph")
@@ -35,12 +36,6 @@ class AdvanceResult:
     applied: tuple[Action, ...]
     status: str
     next_check: datetime | None
-
-
-def compute_beacon(seed: bytes, envelope_digests: list[str], section_id: str) -> bytes:
-    """beacon = SM3(seed ‖ sorted bid digests ‖ section id) (DESIGN.md, "Sealed bids" step 5)."""
-    ordered = b"".join(bytes.fromhex(d) for d in sorted(envelope_digests))
-    return sm3(seed + ordered + section_id.encode("utf-8"))
 
 
 def due_section_ids(*, uow: UnitOfWork, clock: Clock) -> list[str]:
