@@ -18,13 +18,14 @@ from fairbid.domain.bid import Bid, BidStatus
 from fairbid.domain.errors import InvalidTransition, NotFound, NotPermitted
 from fairbid.domain.evaluation import all_submitted, ensure_warnings_resolved, score_warnings
 from fairbid.domain.evaluation.committee import Committee
-from fairbid.domain.evaluation.machine import BidStanding, evaluation_outcome, machine_review, rubric_of
+from fairbid.domain.evaluation.machine import evaluation_outcome, machine_review, rubric_of
 from fairbid.domain.evaluation.model import ScoreSheet
 from fairbid.domain.section import Action, Section, SectionStatus, apply_transition
 from fairbid.domain.terms import PRICE_ITEM, TenderTerms
 from fairbid.ledger.chain import LedgerAction
 from fairbid.ledger.snapshot import SubjectType, candidate_snapshot, committee_snapshot, section_snapshot
 from fairbid.ports import Clock, UnitOfWork
+from fairbid.services.shared.standing import standings
 from fairbid.services.shared.terms import drawn_k, pinned_terms
 
 __all__ = [
@@ -32,7 +33,6 @@ __all__ = [
     "EvaluationResult",
     "evaluate_section",
     "not_ready",
-    "standings",
     "start_due_sessions",
     "start_evaluation",
 ]
@@ -56,12 +56,6 @@ def _in_evaluation(uow: UnitOfWork, section_id: str, actor: Actor) -> tuple[Sect
     if section.status is not SectionStatus.EVALUATION:
         raise InvalidTransition(f"Section {section.code} is {section.status}, not in evaluation.")
     return section, uow.committees.find(section_id)
-
-
-def standings(uow: UnitOfWork, bids: list[Bid]) -> dict[str, BidStanding]:
-    """Each bidder's credit code (and, once the credit registry runs, grade and debarment), by bidder ID."""
-    orgs = uow.organisations.names([b.bidder_id for b in bids])
-    return {o_id: BidStanding(o.credit_code) for o_id, o in orgs.items()}
 
 
 def not_ready(uow: UnitOfWork, section: Section, committee: Committee) -> str | None:
