@@ -86,7 +86,7 @@ def test_cli_prints_a_table_or_json_and_exits_0(world: World, settings: Settings
     assert body["ok"] is True and body["section_id"] == sid and all(c["ok"] for c in body["checks"])
 
 
-@pytest.mark.parametrize("damage", ["seed", "dropped_digest", "k"])
+@pytest.mark.parametrize("damage", ["seed", "dropped_digest", "k", "k_set"])
 def test_a_tampered_beacon_payload_fails_verification(world: World, settings: Settings, damage: str) -> None:
     sid = _opened(world)
 
@@ -95,8 +95,10 @@ def test_a_tampered_beacon_payload_fails_verification(world: World, settings: Se
             payload["seed"] = "00" * 32
         elif damage == "dropped_digest":
             payload["envelope_digests"] = payload["envelope_digests"][1:]
+        elif damage == "k":
+            payload["k"] = "0.90"  # not even in the published set
         else:
-            payload["k"] = "0.99"
+            payload["k_values"] = ["0.95"]  # a set other than the pinned terms' (K then drawn from it)
 
     _edit_revealed(world.p, sid, change)
     result = verify_beacon(sid, uow=world.p.uow(), actor=ANONYMOUS_PUBLIC)
@@ -107,6 +109,7 @@ def test_a_tampered_beacon_payload_fails_verification(world: World, settings: Se
         "seed": {"seed commitment SM3(seed)", "beacon (revealed)"},
         "dropped_digest": {"envelope digests = bids sealed at the deadline", "beacon (revealed)"},
         "k": {"K (revealed)"},
+        "k_set": {"K set = the pinned terms' set"},
     }[damage]
     assert expected <= failed, failed
     r = _cli(settings, sid, "--format", "json")

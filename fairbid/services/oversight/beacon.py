@@ -7,8 +7,10 @@ published opening record. What is recomputed, with nothing but SM3:
 2. the envelope digests the beacon covers against the bids the ledger shows sealed at the deadline;
 3. ``beacon = SM3(seed ‖ sorted digests ‖ section id)`` (``crypto.draw.compute_beacon``) against the one
    revealed and the one in the opening record;
-4. K, drawn with ``fairbid.crypto.draw.draw_k`` from the beacon and the published K values, against the K
-   revealed and the K in the opening record;
+4. the K set the opening drew from against the set in the executable terms pinned at publication (the
+   ``terms.pinned`` entry carries them whole; their SM3 is the one the publication entry names), and K, drawn with
+   ``fairbid.crypto.draw.draw_k`` from the beacon and that set, against the K revealed and the K in the opening
+   record;
 5. that every committee draw recorded for the section used this beacon (the expert draw itself needs the
    pool, which is not public data).
 
@@ -24,9 +26,11 @@ from typing import Any
 from fairbid.crypto.digest import sm3_hex
 from fairbid.crypto.draw import compute_beacon, draw_k
 from fairbid.domain.actor import Actor
-from fairbid.domain.errors import NotFound
+from fairbid.domain.errors import FairbidError, NotFound
 from fairbid.domain.section import Section
+from fairbid.domain.terms import terms_from_json
 from fairbid.ledger.chain import LedgerAction, StoredEntry, payload_digest
+from fairbid.ledger.snapshot import SubjectType, terms_digest
 from fairbid.ports import UnitOfWork
 
 __all__ = ["BeaconVerification", "DrawCheck", "verify_beacon"]
@@ -90,12 +94,13 @@ def verify_beacon(section_ref: str, *, uow: UnitOfWork, actor: Actor) -> BeaconV
         published = _last(entries, LedgerAction.SECTION_PUBLISHED)
         if revealed is None or published is None:
             raise NotFound(f"The ledger holds no publication or beacon entry for section {section_ref}.")
+        pinned = _last(uow.ledger.for_subject(SubjectType.TERMS, section.id), LedgerAction.TERMS_PINNED)
         bid_entries = uow.ledger.for_subjects({("bid", b.id) for b in uow.bids.in_section(section.id)})
         draws = [e for e in uow.ledger.for_subject("committee", section.id) if e.action in _COMMITTEE_DRAWS]
         record = uow.openings.get(section.id)
         record_content = None if record is None else dict(record.content)
     checks: list[DrawCheck] = []
-    for entry in (published, revealed, *bid_entries, *draws):
+    for entry in (published, revealed, *([pinned] if pinned else []), *bid_entries, *draws):
         checks.append(
             DrawCheck(
                 f"ledger entry {entry.seq} matches its payload digest",
@@ -122,6 +127,7 @@ def verify_beacon(section_ref: str, *, uow: UnitOfWork, actor: Actor) -> BeaconV
     beacon = _beacon(seed, digests, section.id)
     checks.append(DrawCheck("beacon (revealed)", str(p.get("beacon")), beacon, f"ledger {revealed.seq}"))
     k_values = [str(v) for v in p.get("k_values", [])]
+    checks += _pinned_set(pinned, published, k_values)
     k = _k(beacon, k_values)
     checks.append(DrawCheck("K (revealed)", str(p.get("k")), k, f"ledger {revealed.seq}"))
     if record_content is not None:
@@ -130,6 +136,30 @@ def verify_beacon(section_ref: str, *, uow: UnitOfWork, actor: Actor) -> BeaconV
     for e in draws:
         checks.append(DrawCheck(f"beacon of {e.action}", str(e.payload.get("beacon")), beacon, f"ledger {e.seq}"))
     return BeaconVerification(section.id, section.code, tuple(checks))
+
+
+def _pinned_set(pinned: StoredEntry | None, published: StoredEntry, k_values: list[str]) -> list[DrawCheck]:
+    """The pinned terms are the ones the publication named, and the K set drawn from is theirs."""
+    if pinned is None:
+        return [DrawCheck("terms pinned before the opening", "(no terms.pinned entry)", "terms.pinned", "ledger")]
+    where = f"ledger {pinned.seq} (terms pinned)"
+    try:
+        terms = terms_from_json(pinned.payload.get("terms", {}))
+    except FairbidError as e:
+        return [DrawCheck("pinned terms parse", str(e), "fairbid-terms/1", where)]
+    checks = [
+        DrawCheck("K set = the pinned terms' set", ",".join(k_values), ",".join(str(k) for k in terms.k_values), where)
+    ]
+    if "terms_sm3" in published.payload:
+        checks.append(
+            DrawCheck(
+                "pinned terms = those the publication named",
+                str(published.payload["terms_sm3"]),
+                terms_digest(terms),
+                where,
+            )
+        )
+    return checks
 
 
 def _find(uow: UnitOfWork, ref: str) -> Section:
