@@ -112,7 +112,7 @@ def serve(
 
 def _mount_tools() -> None:
     """The sub-commands of each context, each from its own module."""
-    from fairbid.cli import analytics, beacon, bidder, collusion, credit, ledger, tender
+    from fairbid.cli import analytics, beacon, bidder, collusion, credit, evaluation, ledger, tender
     from fairbid.cli import expert as expert_cli
     from fairbid.cli import supervision as supervision_cli
 
@@ -122,6 +122,7 @@ def _mount_tools() -> None:
     app.add_typer(expert_cli.app, name="expert", help="The expert pool and committee draws (专家抽取).")
     app.add_typer(supervision_cli.app, name="supervision")
     app.add_typer(beacon.app, name="beacon", help="Recompute a section's beacon and draws from public data.")
+    app.add_typer(evaluation.app, name="evaluation", help="Recompute a section's evaluation from the pinned terms.")
     app.add_typer(collusion.app, name="collusion", help="Collusion screens, evaluation on labelled data (围标串标).")
     app.add_typer(credit.app, name="credit", help="Credit scorecards measured on labelled data (信用评分卡).")
     app.add_typer(analytics.app, name="analytics", help="Red flags and screens on DuckDB or Spark (Parquet layout).")
