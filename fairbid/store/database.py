@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-__all__ = ["READ_ONLY", "make_engine", "make_session_factory", "normalise_url"]
+from fairbid.domain.errors import Conflict
+
+__all__ = ["READ_ONLY", "VersionedSession", "make_engine", "make_session_factory", "normalise_url"]
 
 
 def normalise_url(url: str) -> str:
@@ -58,5 +62,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+class VersionedSession(Session):
+    """A session whose flush turns a lost race on a versioned row (another request wrote it since it was read:
+    SQLAlchemy's ``StaleDataError``) into the domain's ``Conflict``, wherever the flush happens, so a use case
+    can be retried (``services.shared.retry``) and the API answers 409, never 500."""
+
+    def flush(self, objects: Sequence[Any] | None = None) -> None:
+        try:
+            super().flush(objects)
+        except StaleDataError as e:
+            raise Conflict("The record was changed by another request meanwhile; reload and try again.") from e
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    return sessionmaker(engine, class_=VersionedSession, expire_on_commit=False)

@@ -22,7 +22,7 @@ from fairbid.ledger.snapshot import SubjectType
 from fairbid.ports import BlobStore
 from fairbid.store.award import CandidateRepository
 from fairbid.store.bidding import BidRepository, OpeningRecordRepository
-from fairbid.store.database import READ_ONLY
+from fairbid.store.database import READ_ONLY, make_session_factory
 from fairbid.store.disputes import ObjectionRepository
 from fairbid.store.evaluation import (
     CommitteeRepository,
@@ -181,7 +181,7 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         try:
             self.session.commit()
-        except StaleDataError as e:
+        except (StaleDataError, Conflict) as e:
             self.session.rollback()
             raise Conflict(_STALE) from e
         except IntegrityError as e:
@@ -202,7 +202,7 @@ class UnitOfWorkFactory:
     def __init__(self, engine: Engine, blobs: BlobStore) -> None:
         self.engine = engine
         self.blobs = blobs
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._sessions = make_session_factory(engine)
 
     def __call__(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._sessions, self.blobs)

@@ -46,6 +46,7 @@ from fairbid.ledger.snapshot import SubjectType, committee_snapshot
 from fairbid.notify import DeliveryFailed, Notifier
 from fairbid.ports import Clock, UnitOfWork
 from fairbid.services.shared.participation import member_of, pool_id_of
+from fairbid.services.shared.retry import retry_on_conflict
 from fairbid.services.shared.terms import pinned_terms
 
 __all__ = [
@@ -224,6 +225,7 @@ def draw_committee_for_section(
     return draw
 
 
+@retry_on_conflict  # two experts answering at once: the second runs again on the first's result
 def answer_invitation(
     section_id: str,
     accepted: bool,
@@ -350,6 +352,7 @@ class CheckIn:
     device: str
 
 
+@retry_on_conflict
 def check_in_member(cmd: CheckIn, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> None:
     """A seated member checks in at the assigned venue (representatives at the main venue); venue, time and
     device are recorded (电子招标投标办法 第三十三条, 第四十九条)."""
