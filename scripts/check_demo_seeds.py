@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress
@@ -26,6 +27,16 @@ FAIRBID = str(Path(sys.executable).with_name("fairbid"))
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([FAIRBID, *args], capture_output=True, text=True, check=False)
+
+
+def _json(*args: str) -> dict[str, Any]:
+    """A ``--format json`` command's object, or a failed one carrying what it printed instead."""
+    done = _run(*args)
+    try:
+        body: dict[str, Any] = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        return {"ok": False, "checks": [], "detail": (done.stdout + done.stderr)[-400:]}
+    return body
 
 
 def check(seed: int, folder: Path) -> dict[str, object]:
@@ -39,8 +50,8 @@ def check(seed: int, folder: Path) -> dict[str, object]:
         return {"seed": seed, "demo": False, "detail": demo.stdout[-400:] + demo.stderr[-400:]}
     with sqlite3.connect(db) as conn:
         section_id = conn.execute("SELECT id FROM sections").fetchone()[0]
-    beacon = json.loads(_run("beacon", "verify", section_id, "--format", "json", *where).stdout)
-    recompute = json.loads(_run("evaluation", "recompute", section_id, "--format", "json", *where).stdout)
+    beacon = _json("beacon", "verify", section_id, "--format", "json", *where)
+    recompute = _json("evaluation", "recompute", section_id, "--format", "json", *where)
     ledger = _run("ledger", "verify", *where)
     draws = sum(1 for c in beacon["checks"] if c["name"].startswith("beacon of committee"))
     return {
