@@ -7,22 +7,16 @@ opened). ``--format json`` prints one JSON object on stdout.
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from fairbid.cli.common import DatabaseOpt, DataDirOpt, console, settings_from
+from fairbid.cli.common import DatabaseOpt, DataDirOpt, FormatOpt, OutputFormat, console, refused, settings_from
 
 __all__ = ["app"]
 
 app = typer.Typer(help="The random beacon revealed at the opening and the draws made from it.", no_args_is_help=True)
-
-
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 def _short(value: str) -> str:
@@ -34,9 +28,7 @@ def beacon_verify(
     section: Annotated[str, typer.Argument(help="The section's ID or code.")],
     database: DatabaseOpt = None,
     data_dir: DataDirOpt = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="table for people, json for machines.")] = (
-        OutputFormat.TABLE
-    ),
+    fmt: FormatOpt = OutputFormat.TABLE,
 ) -> None:
     """Recompute seed commitment, beacon and K of SECTION from its ledger entries and opening record."""
     from fairbid.bootstrap import bootstrap
@@ -48,11 +40,7 @@ def beacon_verify(
     try:
         result = verify_beacon(section, uow=platform.uow(), actor=Actor(role=Role.MACHINE, job="beacon-verify"))
     except FairbidError as e:
-        if fmt is OutputFormat.JSON:
-            print(json.dumps({"ok": False, "error": e.code, "title": e.title, "detail": e.detail}, ensure_ascii=False))
-        else:
-            console.print(f"[red]{e.title}[/]: {e.detail}")
-        raise typer.Exit(1) from e
+        raise refused(e, fmt) from e
     finally:
         platform.close()
     if fmt is OutputFormat.JSON:

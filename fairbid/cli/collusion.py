@@ -8,13 +8,13 @@ on stderr and exits with status 2 for bad input (1 otherwise), as the main CLI d
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from fairbid.domain.errors import FairbidError, InvalidInput
+from fairbid.cli.common import OutputFormat, refused
+from fairbid.domain.errors import FairbidError
 
 __all__ = ["app"]
 
@@ -23,18 +23,6 @@ app = typer.Typer(
 )
 
 ADVISORY = "Signals are clues for human review, never proof (发改法规〔2026〕195号 (十一))."
-
-
-class OutputFormat(StrEnum):
-    """How a command prints its result."""
-
-    TABLE = "table"
-    JSON = "json"
-
-
-def _fail(exc: FairbidError) -> typer.Exit:
-    typer.echo(f"{exc.title}: {exc.detail}", err=True)
-    return typer.Exit(code=2 if isinstance(exc, InvalidInput) else 1)
 
 
 @app.command()
@@ -51,7 +39,7 @@ def screen(
         tenders = load_bid_list(bids_csv)
         risk_model = TenderRiskModel.load(model or DEFAULT_MODEL_PATH)
     except FairbidError as exc:
-        raise _fail(exc) from None
+        raise refused(exc) from None
     risks = risk_model.assess({t: [price for _, price in rows] for t, rows in tenders.items()})
     if output is OutputFormat.JSON:
         payload = {
@@ -100,7 +88,7 @@ def evaluate(
     try:
         result = run(load_dataset(dataset_csv), repetitions=repetitions, with_date=with_date, seed=seed, n_jobs=jobs)
     except FairbidError as exc:
-        raise _fail(exc) from None
+        raise refused(exc) from None
     payload = result.as_json()
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(payload))
@@ -125,6 +113,6 @@ def train(
     try:
         model = train_tender_risk(data, seed=seed, trees=trees, n_jobs=jobs)
     except FairbidError as exc:
-        raise _fail(exc) from None
+        raise refused(exc) from None
     path = model.save(output or DEFAULT_MODEL_PATH)
     typer.echo(json.dumps({"model": str(path), **model.meta}, ensure_ascii=False, indent=2))

@@ -1,7 +1,8 @@
 """``fairbid tender``: check a tender form or document against the rule catalog, render a form.
 
 Exit codes: 0 nothing blocks, 1 something blocks, 2 bad input (with a message on stderr).
-``--format json`` prints ``{"findings": [{"rule", "severity", "citation", "message", "span", "clause"}]}``.
+``--format json`` prints ``{"findings": [...]}`` in the one finding shape (``Finding.to_json``: rule, severity,
+citation, message, and field, span and clause when set).
 ``check-text`` adds the clause model's ``review`` findings (a score, never blocking) and filters what it
 prints with ``--min-severity``; the exit code always counts every blocking finding.
 """
@@ -10,12 +11,12 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 
+from fairbid.cli.common import FormatOpt, OutputFormat
 from fairbid.documents import check_document_text, check_form, extract_text, parse_form, render_document
 from fairbid.documents.form import TenderForm, TenderFormInvalid
 from fairbid.domain.calendar import BEIJING
@@ -27,12 +28,6 @@ __all__ = ["app"]
 app = typer.Typer(help="Tender documents: check forms and documents against the law, render them.")
 
 
-class OutputFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-
-
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="text for people, json for machines.")]
 MinSeverityOpt = Annotated[
     Severity,
     typer.Option("--min-severity", help="Print findings at least this grave: review (all), warn or block."),
@@ -55,22 +50,6 @@ def _bad_input(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
-def _finding_json(f: Finding, *, with_field: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "rule": f.rule,
-        "severity": str(f.severity),
-        "citation": f.citation,
-        "message": f.message,
-    }
-    if f.span is not None:
-        out["span"] = {"start": f.span.start, "end": f.span.end, "text": f.span.text}
-    if f.clause is not None:
-        out["clause"] = {"start": f.clause.start, "end": f.clause.end, "text": f.clause.text}
-    if with_field and f.field is not None:
-        out["field"] = f.field
-    return out
-
-
 def _report(
     findings: list[Finding],
     fmt: OutputFormat,
@@ -80,7 +59,7 @@ def _report(
 ) -> NoReturn:
     shown = [f for f in findings if f.severity.at_least(floor)]
     if fmt is OutputFormat.JSON:
-        payload: dict[str, Any] = {"findings": [_finding_json(f) for f in shown], **(extra or {})}
+        payload: dict[str, Any] = {"findings": [f.to_json() for f in shown], **(extra or {})}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for f in shown:
@@ -109,7 +88,7 @@ def _load_form(path: Path) -> TenderForm:
 
 
 @app.command("check")
-def check_command(form: Path, fmt: FormatOpt = OutputFormat.TEXT, on: OnOpt = None) -> None:
+def check_command(form: Path, fmt: FormatOpt = OutputFormat.TABLE, on: OnOpt = None) -> None:
     """Check FORM.json: structured rules over its facts, text rules over its free-text parts."""
     _report(check_form(_load_form(form), on=_day(on)), fmt)
 
@@ -117,7 +96,7 @@ def check_command(form: Path, fmt: FormatOpt = OutputFormat.TEXT, on: OnOpt = No
 @app.command("check-text")
 def check_text_command(
     file: Path,
-    fmt: FormatOpt = OutputFormat.TEXT,
+    fmt: FormatOpt = OutputFormat.TABLE,
     on: OnOpt = None,
     min_severity: MinSeverityOpt = Severity.REVIEW,
     review: ReviewOpt = True,
@@ -137,7 +116,7 @@ def check_text_command(
 def render_command(
     form: Path,
     out: Annotated[Path, typer.Option("--out", help="Directory for the HTML, DOCX and PDF.")],
-    fmt: FormatOpt = OutputFormat.TEXT,
+    fmt: FormatOpt = OutputFormat.TABLE,
     on: OnOpt = None,
     draft: Annotated[bool, typer.Option(help="Render even when a finding blocks (not for publication).")] = False,
 ) -> None:

@@ -39,7 +39,8 @@ def test_check_blocking_form_exits_one_with_findings(tmp_path: Path) -> None:
     assert result.exit_code == 1
     findings = json.loads(result.stdout)["findings"]
     t13 = next(f for f in findings if f["rule"] == "T13")
-    assert set(t13) == {"rule", "severity", "citation", "message"}
+    assert set(t13) == {"rule", "severity", "citation", "message", "field"}  # the one finding schema
+    assert t13["field"] == "committee.size"
     x03 = next(f for f in findings if f["rule"] == "X03")
     assert x03["span"] == {"start": 5, "end": 12, "text": "本市设立分公司"}
 

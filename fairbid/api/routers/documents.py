@@ -16,7 +16,6 @@ from fairbid.services.tendering.document import (
     amend_section_document,
     check_section_document,
     find_section_document,
-    finding_json,
     list_section_documents,
 )
 
@@ -61,7 +60,7 @@ def check(section_id: str, form: dict[str, Any], platform: PlatformDep, actor: A
         blocking=outcome.blocking,
         document_digest=outcome.document_digest,
         version_no=outcome.version_no,
-        findings=[finding_json(f) for f in outcome.findings],
+        findings=[f.to_json() for f in outcome.findings],
     )
 
 
@@ -83,7 +82,7 @@ def amend(
         version_no=out.version_no,
         bid_deadline=out.bid_deadline,
         deadline_moved=out.deadline_moved,
-        findings=[finding_json(f) for f in out.findings],
+        findings=[f.to_json() for f in out.findings],
     )
 
 

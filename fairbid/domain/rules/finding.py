@@ -85,6 +85,23 @@ class Finding:
         """Whether this finding keeps the section from publication."""
         return self.severity is Severity.BLOCK
 
+    def to_json(self) -> dict[str, object]:
+        """The one JSON shape of a finding, wherever it is printed (CLI, API, ledger payloads): ``rule``,
+        ``severity``, ``citation``, ``message``, and ``field``, ``span`` and ``clause`` when set."""
+        out: dict[str, object] = {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "citation": self.citation,
+            "message": self.message,
+        }
+        if self.field is not None:
+            out["field"] = self.field
+        if self.span is not None:
+            out["span"] = {"start": self.span.start, "end": self.span.end, "text": self.span.text}
+        if self.clause is not None:
+            out["clause"] = {"start": self.clause.start, "end": self.clause.end, "text": self.clause.text}
+        return out
+
 
 def blocking(findings: Iterable[Finding]) -> bool:
     """Whether any finding blocks publication (先体检、再发布, 195号 item 3)."""

@@ -39,7 +39,6 @@ __all__ = [
     "amend_section_document",
     "check_section_document",
     "find_section_document",
-    "finding_json",
     "list_section_documents",
 ]
 
@@ -52,21 +51,6 @@ class CheckOutcome:
     blocking: bool
     document_digest: str | None
     version_no: int | None
-
-
-def finding_json(f: Finding) -> dict[str, object]:
-    """A finding as the CLI and API print it."""
-    out: dict[str, object] = {
-        "rule": f.rule,
-        "severity": f.severity.value,
-        "citation": f.citation,
-        "message": f.message,
-    }
-    if f.field:
-        out["field"] = f.field
-    if f.span is not None:
-        out["span"] = {"start": f.span.start, "end": f.span.end, "text": f.span.text}
-    return out
 
 
 def _ensure_preparer(uow: UnitOfWork, section_id: str, actor: Actor, what: str) -> None:
@@ -117,7 +101,7 @@ def check_section_document(
         validate_schedule(schedule)
         payload: dict[str, object] = {
             "passed": not blocked,
-            "findings": [finding_json(f) for f in findings],
+            "findings": [f.to_json() for f in findings],
         }
         version_no = None
         if rendered is not None:
@@ -235,7 +219,7 @@ def amend_section_document(
                 "affects_preparation": affects_preparation,
                 "bid_deadline_before": old_deadline.isoformat(),
                 "bid_deadline_after": new_deadline.isoformat(),
-                "findings": [finding_json(f) for f in findings],
+                "findings": [f.to_json() for f in findings],
                 "terms_sm3": terms_digest(terms),
             },
             snapshot=section_snapshot(section),
