@@ -38,8 +38,8 @@ def refused(e: FairbidError, fmt: OutputFormat = OutputFormat.TABLE) -> typer.Ex
     if fmt is OutputFormat.JSON:
         body = {"ok": False, "error": e.code, "title": e.title, "detail": e.detail, "field": e.field}
         print(json.dumps(body, ensure_ascii=False))
-    else:
-        console.print(f"[red]{e.title}[/]: {e.detail}")
+    else:  # one unwrapped line on stderr, so a script or a person sees it whole
+        typer.echo(f"{e.title}: {e.detail}", err=True)
     return typer.Exit(2 if isinstance(e, InvalidInput) else 1)
 
 
